@@ -1,0 +1,27 @@
+/**
+ * The gateway's settings, read once from the environment by `loadConfig` at startup and passed
+ * down explicitly (no module reads `process.env` on its own).
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** Postgres connection string; undefined means "start the embedded Postgres". */
+  readonly databaseUrl: string | undefined;
+  readonly port: number;
+  /** Undefined: dev mode, every request is admin (announced loudly at startup). */
+  readonly adminSecret: string | undefined;
+  /** Upper bound of the one connection pool. */
+  readonly poolMax: number;
+  /** How long a request waits for a free connection before it gets a 503. */
+  readonly poolTimeoutMs: number;
+  /** `statement_timeout` set on every pool connection; 0 disables it. */
+  readonly statementTimeoutMs: number;
+  readonly logLevel: LogLevel;
+  /** Schemas whose tables and views are tracked automatically. */
+  readonly exposeSchemas: readonly string[];
+  readonly autoTrack: boolean;
+  /** Hasura's `--stringify-numeric-types`: bigint, numeric, float8 and money as JSON strings. */
+  readonly stringifyNumericTypes: boolean;
+  /** Largest accepted request body, in bytes. */
+  readonly maxBodyBytes: number;
+}

@@ -1,0 +1,1 @@
+export { introspectDatabase } from './introspect-database.js';
