@@ -1,0 +1,1 @@
+export { GatewayError, isGatewayError, toRestErrorBody, type ErrorCode, type GatewayErrorOptions } from './gateway-error.js';
