@@ -1,0 +1,16 @@
+export const helpText = `Sluice: a GraphQL data-access gateway for Postgres (Hasura v2 compatible)
+
+Usage: sluice <command>
+
+Commands:
+  start         Serve the Chinook example app. Without DATABASE_URL, runs an embedded
+                Postgres with its data under .data/postgres in the Sluice directory;
+                with DATABASE_URL, loads the example into that database.
+  serve         Serve your own database (DATABASE_URL required). Creates only Sluice's
+                catalog schema "sluice"; your tables are left as they are.
+  conformance   Run the Hasura conformance suite (a development checkout only).
+  help          Show this text.
+
+Configuration is read from environment variables (see README.md), e.g.
+  DATABASE_URL=postgres://user:password@host:5432/db SLUICE_ADMIN_SECRET=... sluice serve
+`;

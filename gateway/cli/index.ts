@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { serveGateway, type RunningGateway } from './serve-gateway.js';

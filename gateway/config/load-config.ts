@@ -1,0 +1,142 @@
+/**
+ * Reads the gateway's settings from environment variables, once, at startup. Every variable has a
+ * Sluice name; some also accept the Hasura v2 name (used only when the Sluice name is absent) so
+ * an existing Hasura deployment's environment works unchanged.
+ */
+import type { Config, LogLevel } from './config.js';
+import { redactUrl } from '../logging/redact-url.js';
+
+/** A bad setting: `message` is one line naming the variable and what it expects. */
+export class ConfigError extends Error {
+  readonly variable: string;
+
+  constructor(variable: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+export function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof ConfigError;
+}
+
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const trueWords = new Set(['true', '1', 'yes', 'on']);
+const falseWords = new Set(['false', '0', 'no', 'off']);
+// Postgres stores timeouts as a 32-bit int of milliseconds.
+const maxInt32 = 2_147_483_647;
+
+/** Echoes a bad value quoted and escaped, so a stray newline cannot split the one-line message. */
+function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+interface Setting {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * The first of `names` that is set. An empty value counts as unset, so `FOO=` in a compose file
+ * means "use the default" rather than "invalid".
+ */
+function read(env: NodeJS.ProcessEnv, ...names: string[]): Setting | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') return { name, value: value.trim() };
+  }
+  return undefined;
+}
+
+function integer(setting: Setting | undefined, fallback: number, min: number, max: number, expected: string): number {
+  if (!setting) return fallback;
+  const parsed = /^\d+$/.test(setting.value) ? Number(setting.value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(setting.name, `${setting.name} must be ${expected}, got ${quote(setting.value)}`);
+  }
+  return parsed;
+}
+
+function boolean(setting: Setting | undefined, fallback: boolean): boolean {
+  if (!setting) return fallback;
+  const word = setting.value.toLowerCase();
+  if (trueWords.has(word)) return true;
+  if (falseWords.has(word)) return false;
+  throw new ConfigError(
+    setting.name,
+    `${setting.name} must be one of true/false/1/0/yes/no/on/off, got ${quote(setting.value)}`,
+  );
+}
+
+function logLevel(setting: Setting | undefined): LogLevel {
+  if (!setting) return 'info';
+  const level = logLevels.find((candidate) => candidate === setting.value.toLowerCase());
+  if (!level) {
+    throw new ConfigError(setting.name, `${setting.name} must be one of ${logLevels.join('/')}, got ${quote(setting.value)}`);
+  }
+  return level;
+}
+
+function databaseUrl(setting: Setting | undefined): string | undefined {
+  if (!setting) return undefined;
+  let url: URL;
+  try {
+    url = new URL(setting.value);
+  } catch {
+    // Not echoed: a malformed URL may still contain a password.
+    throw new ConfigError(setting.name, `${setting.name} must be a postgres:// or postgresql:// URL, got a value that is not a URL`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      setting.name,
+      `${setting.name} must be a postgres:// or postgresql:// URL, got ${quote(redactUrl(setting.value))}`,
+    );
+  }
+  return setting.value;
+}
+
+function adminSecret(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of ['SLUICE_ADMIN_SECRET', 'HASURA_GRAPHQL_ADMIN_SECRET']) {
+    const value = env[name];
+    if (value === undefined) continue;
+    // Fail closed: `SLUICE_ADMIN_SECRET=$UNSET_VAR` must not silently open an admin-for-everyone gateway.
+    if (value.trim() === '') {
+      throw new ConfigError(name, `${name} must not be empty (unset it to run in dev mode without a secret)`);
+    }
+    return value;
+  }
+  return undefined;
+}
+
+function schemaList(setting: Setting | undefined): readonly string[] {
+  if (!setting) return ['public'];
+  const names = setting.value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new ConfigError(setting.name, `${setting.name} must be a comma-separated list of schema names, got ${quote(setting.value)}`);
+  }
+  return [...new Set(names)];
+}
+
+/** Parses and validates the environment; throws a `ConfigError` on the first bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  return {
+    databaseUrl: databaseUrl(read(env, 'DATABASE_URL', 'HASURA_GRAPHQL_DATABASE_URL')),
+    port: integer(read(env, 'PORT', 'HASURA_GRAPHQL_SERVER_PORT'), 8080, 0, 65_535, 'an integer from 0 to 65535'),
+    adminSecret: adminSecret(env),
+    poolMax: integer(read(env, 'SLUICE_POOL_MAX', 'HASURA_GRAPHQL_PG_CONNECTIONS'), 20, 1, 10_000, 'a positive integer'),
+    poolTimeoutMs: integer(read(env, 'SLUICE_POOL_TIMEOUT_MS'), 5_000, 1, maxInt32, 'a positive integer (milliseconds)'),
+    statementTimeoutMs: integer(
+      read(env, 'SLUICE_STATEMENT_TIMEOUT_MS'),
+      30_000,
+      0,
+      maxInt32,
+      'a non-negative integer (milliseconds, 0 = no timeout)',
+    ),
+    logLevel: logLevel(read(env, 'SLUICE_LOG_LEVEL', 'HASURA_GRAPHQL_LOG_LEVEL')),
+    exposeSchemas: schemaList(read(env, 'SLUICE_EXPOSE_SCHEMAS')),
+    autoTrack: boolean(read(env, 'SLUICE_AUTO_TRACK'), true),
+    stringifyNumericTypes: boolean(read(env, 'SLUICE_STRINGIFY_NUMERIC_TYPES', 'HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES'), false),
+    maxBodyBytes: integer(read(env, 'SLUICE_MAX_BODY_BYTES'), 10 * 1024 * 1024, 1, maxInt32, 'a positive integer (bytes)'),
+  };
+}

@@ -1,0 +1,4 @@
+export { createPool, sessionOptions } from './create-pool.js';
+export { findFreePort } from './find-free-port.js';
+export { runMigrations, type MigrationOptions } from './run-migrations.js';
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './start-embedded-postgres.js';

@@ -1,0 +1,2 @@
+export { createLogger } from './create-logger.js';
+export { redactUrl } from './redact-url.js';

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../gateway/config/index.js';
+
+function errorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: undefined,
+      port: 8080,
+      adminSecret: undefined,
+      poolMax: 20,
+      poolTimeoutMs: 5000,
+      statementTimeoutMs: 30000,
+      logLevel: 'info',
+      exposeSchemas: ['public'],
+      autoTrack: true,
+      stringifyNumericTypes: false,
+      maxBodyBytes: 10 * 1024 * 1024,
+    });
+  });
+
+  it('reads every Sluice variable', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://app:pw@db.internal:5433/shop?sslmode=require',
+      PORT: '9000',
+      SLUICE_ADMIN_SECRET: 's3cret',
+      SLUICE_POOL_MAX: '7',
+      SLUICE_POOL_TIMEOUT_MS: '250',
+      SLUICE_STATEMENT_TIMEOUT_MS: '0',
+      SLUICE_LOG_LEVEL: 'DEBUG',
+      SLUICE_EXPOSE_SCHEMAS: ' public , sales,public',
+      SLUICE_AUTO_TRACK: 'off',
+      SLUICE_STRINGIFY_NUMERIC_TYPES: 'yes',
+      SLUICE_MAX_BODY_BYTES: '1024',
+    });
+    expect(config).toEqual({
+      databaseUrl: 'postgresql://app:pw@db.internal:5433/shop?sslmode=require',
+      port: 9000,
+      adminSecret: 's3cret',
+      poolMax: 7,
+      poolTimeoutMs: 250,
+      statementTimeoutMs: 0,
+      logLevel: 'debug',
+      exposeSchemas: ['public', 'sales'],
+      autoTrack: false,
+      stringifyNumericTypes: true,
+      maxBodyBytes: 1024,
+    });
+  });
+
+  it('accepts the Hasura names when the Sluice names are absent', () => {
+    const config = loadConfig({
+      HASURA_GRAPHQL_DATABASE_URL: 'postgres://h@localhost/db',
+      HASURA_GRAPHQL_SERVER_PORT: '8081',
+      HASURA_GRAPHQL_ADMIN_SECRET: 'hasura',
+      HASURA_GRAPHQL_PG_CONNECTIONS: '50',
+      HASURA_GRAPHQL_LOG_LEVEL: 'warn',
+      HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES: 'true',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://h@localhost/db',
+      port: 8081,
+      adminSecret: 'hasura',
+      poolMax: 50,
+      logLevel: 'warn',
+      stringifyNumericTypes: true,
+    });
+  });
+
+  it('prefers the Sluice name over the Hasura alias', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://sluice@localhost/a',
+      HASURA_GRAPHQL_DATABASE_URL: 'postgres://hasura@localhost/b',
+      SLUICE_POOL_MAX: '3',
+      HASURA_GRAPHQL_PG_CONNECTIONS: 'not even checked',
+      SLUICE_ADMIN_SECRET: 'ours',
+      HASURA_GRAPHQL_ADMIN_SECRET: 'theirs',
+    });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://sluice@localhost/a', poolMax: 3, adminSecret: 'ours' });
+  });
+
+  it.each(['true', 'TRUE', '1', 'yes', 'on'])('reads %s as true', (word) => {
+    expect(loadConfig({ SLUICE_STRINGIFY_NUMERIC_TYPES: word }).stringifyNumericTypes).toBe(true);
+  });
+
+  it.each(['false', 'False', '0', 'no', 'off'])('reads %s as false', (word) => {
+    expect(loadConfig({ SLUICE_AUTO_TRACK: word }).autoTrack).toBe(false);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '', SLUICE_POOL_MAX: '  ', DATABASE_URL: '' })).toMatchObject({
+      port: 8080,
+      poolMax: 20,
+      databaseUrl: undefined,
+    });
+  });
+
+  it('rejects a non-integer pool size with one line naming the variable', () => {
+    const error = errorOf({ SLUICE_POOL_MAX: 'abc' });
+    expect(error.message).toBe('SLUICE_POOL_MAX must be a positive integer, got "abc"');
+    expect(error.variable).toBe('SLUICE_POOL_MAX');
+  });
+
+  it.each([
+    [{ SLUICE_POOL_MAX: '0' }, 'SLUICE_POOL_MAX must be a positive integer, got "0"'],
+    [{ HASURA_GRAPHQL_PG_CONNECTIONS: '-5' }, 'HASURA_GRAPHQL_PG_CONNECTIONS must be a positive integer, got "-5"'],
+    [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535, got "70000"'],
+    [{ PORT: '80.5' }, 'PORT must be an integer from 0 to 65535, got "80.5"'],
+    [{ SLUICE_POOL_TIMEOUT_MS: '0' }, 'SLUICE_POOL_TIMEOUT_MS must be a positive integer (milliseconds), got "0"'],
+    [
+      { SLUICE_STATEMENT_TIMEOUT_MS: '1e3' },
+      'SLUICE_STATEMENT_TIMEOUT_MS must be a non-negative integer (milliseconds, 0 = no timeout), got "1e3"',
+    ],
+    [{ SLUICE_MAX_BODY_BYTES: '10MB' }, 'SLUICE_MAX_BODY_BYTES must be a positive integer (bytes), got "10MB"'],
+    [{ SLUICE_AUTO_TRACK: 'maybe' }, 'SLUICE_AUTO_TRACK must be one of true/false/1/0/yes/no/on/off, got "maybe"'],
+    [{ SLUICE_LOG_LEVEL: 'verbose' }, 'SLUICE_LOG_LEVEL must be one of fatal/error/warn/info/debug/trace/silent, got "verbose"'],
+    [{ SLUICE_EXPOSE_SCHEMAS: 'public,,sales' }, 'SLUICE_EXPOSE_SCHEMAS must be a comma-separated list of schema names, got "public,,sales"'],
+    [{ SLUICE_ADMIN_SECRET: '' }, 'SLUICE_ADMIN_SECRET must not be empty (unset it to run in dev mode without a secret)'],
+  ])('rejects %o', (env, message) => {
+    expect(errorOf(env).message).toBe(message);
+  });
+
+  it('rejects a database URL of another scheme without echoing its password', () => {
+    const error = errorOf({ DATABASE_URL: 'mysql://root:hunter2@db/app' });
+    expect(error.message).toBe('DATABASE_URL must be a postgres:// or postgresql:// URL, got "mysql://root:***@db/app"');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('rejects a database URL that does not parse without echoing it', () => {
+    const error = errorOf({ HASURA_GRAPHQL_DATABASE_URL: 'host=db password=hunter2' });
+    expect(error.message).toBe('HASURA_GRAPHQL_DATABASE_URL must be a postgres:// or postgresql:// URL, got a value that is not a URL');
+  });
+
+  it('escapes the echoed value so the message stays on one line', () => {
+    expect(errorOf({ SLUICE_POOL_MAX: 'a\nb"' }).message).toBe('SLUICE_POOL_MAX must be a positive integer, got "a\\nb\\""');
+  });
+});
