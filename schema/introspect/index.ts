@@ -1,1 +1,1 @@
-export { introspectDatabase } from './introspect-database.js';
+export { introspectDatabase, type IntrospectOptions, type Queryable } from './introspect-database.js';

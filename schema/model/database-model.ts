@@ -55,6 +55,12 @@ export interface ColumnInfo {
 export interface KeyConstraint {
   readonly name: string;
   readonly columns: readonly string[];
+  /**
+   * `constraint` for a PRIMARY KEY / UNIQUE constraint; `index` for a unique index that no
+   * constraint owns, which `ON CONFLICT ON CONSTRAINT name` cannot name: use
+   * `ON CONFLICT (columns…)` instead. Introspection always sets it.
+   */
+  readonly source?: 'constraint' | 'index';
 }
 
 export interface ForeignKey {
