@@ -1,0 +1,91 @@
+/**
+ * Checks a whole metadata document against the live database, collecting every problem rather
+ * than stopping at the first (Hasura's `inconsistent_objects`). Objects of a missing table are not
+ * reported separately: the table itself is the inconsistency, as in Hasura.
+ */
+import { tableKey, type DatabaseModel, type TableInfo } from '../../schema/model/database-model.js';
+import type { Metadata } from '../../schema/metadata/metadata.js';
+import { displayTableName, trackedTables, type TableEntry } from './metadata-tables.js';
+import { checkPermission, permissionKinds } from './check-permission.js';
+import { resolveRelationshipMapping, type RelationshipKind } from './resolve-relationship-mapping.js';
+
+export interface InconsistentObject {
+  readonly definition: unknown;
+  readonly reason: string;
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Names a table-level object the way Hasura's `moiName` does. */
+function objectName(type: string, name: string, table: TableEntry): string {
+  return `${type} ${name} in table ${displayTableName(table.table)} in source default`;
+}
+
+function checkRelationships(model: DatabaseModel, metadata: Metadata, entry: TableEntry, info: TableInfo): InconsistentObject[] {
+  const problems: InconsistentObject[] = [];
+  const lists: [RelationshipKind, readonly { name: string; using: unknown; comment?: string | null }[] | undefined][] = [
+    ['object', entry.object_relationships],
+    ['array', entry.array_relationships],
+  ];
+  for (const [kind, rels] of lists) {
+    for (const rel of rels ?? []) {
+      const type = `${kind}_relation`;
+      let reason: string | undefined;
+      if (info.columns.some((c) => c.name === rel.name)) reason = `relationship name "${rel.name}" conflicts with a column`;
+      else {
+        const result = resolveRelationshipMapping(model, metadata, info, kind, rel.using);
+        if (!result.ok) reason = result.reason;
+      }
+      if (reason === undefined) continue;
+      problems.push({
+        definition: { using: rel.using, name: rel.name, source: 'default', comment: rel.comment ?? null, table: entry.table },
+        reason: `Inconsistent object: in table "${displayTableName(entry.table)}": in relationship "${rel.name}": ${reason}`,
+        name: objectName(type, rel.name, entry),
+        type,
+      });
+    }
+  }
+  return problems;
+}
+
+function checkPermissions(model: DatabaseModel, metadata: Metadata, entry: TableEntry, info: TableInfo): InconsistentObject[] {
+  const problems: InconsistentObject[] = [];
+  for (const kind of permissionKinds) {
+    for (const perm of entry[`${kind}_permissions`] ?? []) {
+      const reason = checkPermission(model, metadata, info, kind, perm.permission);
+      if (reason === undefined) continue;
+      const type = `${kind}_permission`;
+      problems.push({
+        definition: { role: perm.role, permission: perm.permission, source: 'default', comment: perm.comment ?? null, table: entry.table },
+        reason: `Inconsistent object: in table "${displayTableName(entry.table)}": in permission for role "${perm.role}": ${reason}`,
+        name: objectName(type, perm.role, entry),
+        type,
+      });
+    }
+  }
+  return problems;
+}
+
+export function findInconsistentObjects(metadata: Metadata, model: DatabaseModel): InconsistentObject[] {
+  const problems: InconsistentObject[] = [];
+  for (const entry of trackedTables(metadata)) {
+    const info = model.tables.get(tableKey(entry.table));
+    if (!info) {
+      problems.push({
+        definition: entry.table,
+        reason: `Inconsistent object: no such table/view exists in source: "${displayTableName(entry.table)}"`,
+        name: `table ${displayTableName(entry.table)} in source default`,
+        type: 'table',
+      });
+      continue;
+    }
+    problems.push(...checkRelationships(model, metadata, entry, info), ...checkPermissions(model, metadata, entry, info));
+  }
+  return problems;
+}
+
+/** The problems in `after` that `before` did not have: what a single operation introduced. */
+export function newInconsistencies(before: readonly InconsistentObject[], after: readonly InconsistentObject[]): InconsistentObject[] {
+  const known = new Set(before.map((o) => `${o.type}\u0000${o.name}\u0000${o.reason}`));
+  return after.filter((o) => !known.has(`${o.type}\u0000${o.name}\u0000${o.reason}`));
+}

@@ -1,0 +1,21 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { DatabaseModel } from '../../schema/model/database-model.js';
+import type { MetadataStore } from './metadata-store.js';
+
+export interface MetadataApiOptions {
+  /** The gateway's pool; read-only by default, so writes open `BEGIN READ WRITE` themselves. */
+  readonly pool: pg.Pool;
+  readonly store: MetadataStore;
+  /** A fresh model of the live database. */
+  readonly introspect: () => Promise<DatabaseModel>;
+  /** Rebuilds the gateway's schema; awaited, so a change is in effect for the next request. */
+  readonly reload: () => Promise<void>;
+  readonly logger: Logger;
+}
+
+/** What the HTTP layer sends back: a status and a JSON body. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+}

@@ -1,0 +1,36 @@
+/**
+ * Which operation names each admin endpoint accepts. `/v1/metadata` has the `pg_`-prefixed names
+ * (and the unprefixed ones as aliases); `/v1/query` is Hasura's legacy mix of the unprefixed
+ * names, `run_sql` and the JSON DML; `/v2/query` has `run_sql` and the JSON DML.
+ */
+import type { MetadataOperation } from './metadata-operation.js';
+import { documentOperations } from './document-operations.js';
+import { functionOperations } from './function-operations.js';
+import { jsonInsert } from './json-insert.js';
+import { jsonCount, jsonDelete, jsonUpdate } from './json-mutations.js';
+import { jsonSelect } from './json-select.js';
+import { permissionOperations } from './permission-operations.js';
+import { relationshipOperations } from './relationship-operations.js';
+import { runSql } from './run-sql.js';
+import { tableOperations } from './table-operations.js';
+
+export type OperationRegistry = Readonly<Record<string, MetadataOperation>>;
+
+const prefixed: OperationRegistry = {
+  ...tableOperations,
+  ...relationshipOperations,
+  ...permissionOperations,
+  ...functionOperations,
+  ...documentOperations,
+};
+
+/** `track_table` for `pg_track_table`, and so on: the names of Hasura's v1 API. */
+const unprefixed: OperationRegistry = Object.fromEntries(
+  Object.entries(prefixed).map(([name, operation]) => [name.startsWith('pg_') ? name.slice(3) : name, operation]),
+);
+
+const dml: OperationRegistry = { run_sql: runSql, insert: jsonInsert, select: jsonSelect, update: jsonUpdate, delete: jsonDelete, count: jsonCount };
+
+export const metadataRegistry: OperationRegistry = { ...unprefixed, ...prefixed };
+export const queryV1Registry: OperationRegistry = { ...prefixed, ...unprefixed, ...dml };
+export const queryV2Registry: OperationRegistry = dml;

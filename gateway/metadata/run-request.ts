@@ -1,0 +1,109 @@
+/**
+ * Runs one admin request — a single operation or a `bulk` — against the stored metadata.
+ *
+ * Operations of a request work on one in-memory document; it is saved once at the end with the
+ * version it was loaded at (optimistic concurrency), then the gateway reloads. A `bulk` stops at
+ * its first error; the operations before it stay in effect, because `run_sql` cannot be undone
+ * once committed and the metadata must keep following the SQL that did run.
+ */
+import { GatewayError } from '../errors/index.js';
+import type { DatabaseModel } from '../../schema/model/database-model.js';
+import type { Metadata } from '../../schema/metadata/metadata.js';
+import { findInconsistentObjects, newInconsistencies, type InconsistentObject } from './find-inconsistent-objects.js';
+import { successMessage, type MetadataOperation, type OperationContext, type OperationResult } from './metadata-operation.js';
+import { expectArray, expectObject, requireString } from './parse-args.js';
+import type { MetadataApiOptions } from './metadata-api-options.js';
+
+interface Session {
+  metadata: Metadata;
+  readonly resourceVersion: number;
+  changed: boolean;
+  reloadNeeded: boolean;
+  model: Promise<DatabaseModel> | undefined;
+}
+
+function inconsistencyError(objects: readonly InconsistentObject[], message: string, path: string): GatewayError {
+  return new GatewayError('invalid-configuration', message, { path, internal: objects });
+}
+
+async function apply(result: OperationResult, session: Session, context: OperationContext): Promise<unknown> {
+  if (result.kind === 'read') return result.response;
+  if (result.kind === 'reload' || result.kind === 'sql') {
+    session.reloadNeeded = true;
+    if (result.kind === 'sql') {
+      session.model = undefined; // the SQL may have changed the schema
+      if (JSON.stringify(result.metadata) !== JSON.stringify(session.metadata)) {
+        session.metadata = result.metadata;
+        session.changed = true;
+      }
+    }
+    return result.response;
+  }
+  const model = await context.model();
+  const after = findInconsistentObjects(result.metadata, model);
+  if (result.check === 'new') {
+    const introduced = newInconsistencies(findInconsistentObjects(session.metadata, model), after);
+    if (introduced.length > 0) throw inconsistencyError(introduced, introduced[0]!.reason, context.path);
+  } else if (after.length > 0 && !result.allowInconsistent) {
+    throw inconsistencyError(after, after.length === 1 ? after[0]!.reason : 'cannot continue due to inconsistent metadata', context.path);
+  }
+  session.metadata = result.metadata;
+  session.changed = true;
+  return result.respond ? result.respond(after) : successMessage;
+}
+
+async function runOne(
+  body: unknown,
+  path: string,
+  session: Session,
+  registry: Readonly<Record<string, MetadataOperation>>,
+  options: MetadataApiOptions,
+): Promise<unknown> {
+  const envelope = expectObject(body, path);
+  const type = requireString(envelope, 'type', path);
+  const argsPath = path === '$' ? '$.args' : `${path}.args`;
+  if (type === 'bulk') {
+    const items = expectArray(envelope.args ?? [], argsPath);
+    const results: unknown[] = [];
+    for (const [i, item] of items.entries()) results.push(await runOne(item, `${argsPath}[${i}]`, session, registry, options));
+    return results;
+  }
+  const operation = Object.hasOwn(registry, type) ? registry[type] : undefined;
+  if (!operation) throw new GatewayError('bad-request', `unknown metadata command "${type}"`, { path });
+  const context: OperationContext = {
+    metadata: session.metadata,
+    resourceVersion: session.resourceVersion,
+    model: () => (session.model ??= options.introspect()),
+    version: typeof envelope.version === 'number' ? envelope.version : 1,
+    path: argsPath,
+    pool: options.pool,
+  };
+  return apply(await operation(envelope.args ?? {}, context), session, context);
+}
+
+export async function runRequest(
+  body: unknown,
+  registry: Readonly<Record<string, MetadataOperation>>,
+  options: MetadataApiOptions,
+): Promise<unknown> {
+  const envelope = expectObject(body, '$');
+  const loaded = await options.store.load();
+  const expected = envelope.resource_version;
+  if (expected !== undefined && expected !== loaded.resourceVersion) {
+    throw new GatewayError('conflict', `metadata resource version referenced (${String(expected)}) did not match current version`, {
+      path: '$',
+    });
+  }
+  const session: Session = { ...loaded, changed: false, reloadNeeded: false, model: undefined };
+  let response: unknown;
+  let failure: unknown;
+  try {
+    response = await runOne(envelope, '$', session, registry, options);
+  } catch (error) {
+    failure = error;
+  }
+  if (session.changed) await options.store.save(session.metadata, loaded.resourceVersion);
+  if (session.changed || session.reloadNeeded) await options.reload();
+  if (failure !== undefined) throw failure;
+  return response;
+}
