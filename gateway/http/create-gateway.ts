@@ -1,7 +1,15 @@
+import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createYoga } from 'graphql-yoga';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { createMetadataApi, createMetadataStore } from '../metadata/index.js';
+import { PlanCache, type CachedQuery } from '../execute/index.js';
+import type { Session } from '../session/index.js';
+import { SchemaRegistry } from './schema-registry.js';
+import { useRoutes } from './use-routes.js';
+import { useSluiceGraphQL } from './use-sluice-graphql.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -21,7 +29,49 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Builds the gateway (stub: being written). */
-export function createGateway(_options: GatewayOptions): Gateway {
-  throw new Error('createGateway: not implemented yet');
+const packageVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/**
+ * The gateway: yoga with Sluice's plugins in pipeline order (routes and session → request
+ * parsing → parse → validate → plan/compile/execute), over one schema registry and one pool.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, pool, logger } = options;
+  const store = createMetadataStore(pool);
+  const registry = new SchemaRegistry(pool, store, config, logger);
+  const metadataApi = createMetadataApi({ pool, store, introspect: () => registry.introspect(), reload: () => registry.reload(), logger });
+  const sessions = new WeakMap<Request, Session>();
+  const sessionOf = (request: Request): Session => {
+    const session = sessions.get(request);
+    if (!session) throw new Error('no session resolved for this request');
+    return session;
+  };
+  const yoga = createYoga({
+    graphqlEndpoint: '/v1/graphql',
+    landingPage: false,
+    healthCheckEndpoint: '/__yoga_health_unused',
+    maskedErrors: false,
+    logging: false,
+    batching: { limit: 100 },
+    graphiql: { title: 'Sluice' },
+    // Documents are cached by yoga; validation results by Sluice's own validator (per role schema).
+    parserAndValidationCache: { validationCache: false },
+    schema: ({ request }: { request: Request }) => registry.current().schemaFor(sessionOf(request).role),
+    plugins: [
+      useRoutes({ pool, metadataApi, session: { adminSecret: config.adminSecret }, sessions, version: `v${packageVersion}`, logger }),
+      useSluiceGraphQL({
+        sessionOf,
+        execution: { pool, planCache: new PlanCache<CachedQuery>(), stringifyNumeric: config.stringifyNumericTypes },
+        maxBodyBytes: config.maxBodyBytes,
+        logger,
+      }),
+    ],
+  });
+  const ready = registry.reload();
+  return {
+    handle: (req, res) => void yoga(req, res),
+    fetch: async (request) => yoga.fetch(request),
+    ready,
+    async close() {},
+  };
 }

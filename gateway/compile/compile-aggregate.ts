@@ -1,0 +1,49 @@
+import type { Aggregate, AggregateFunctionField, Hop } from '../plan/ir.js';
+import type { CompileContext } from './compile-context.js';
+import { compileJsonObject, compileText } from './compile-json-object.js';
+import { compileRows } from './compile-rows.js';
+import { compileRowJson } from './compile-fields.js';
+import { ident, join, keyword, sql, type Sql } from './sql.js';
+
+function compileFunction(field: AggregateFunctionField, alias: string): Sql {
+  switch (field.kind) {
+    case 'typename':
+      return compileText(field.typename);
+    case 'count': {
+      const columns = field.columns.map((c) => ident(alias, c));
+      const distinct = field.distinct ? sql`DISTINCT ` : sql``;
+      if (columns.length === 0) return field.distinct ? sql`count(DISTINCT ${ident(alias)}.*)` : sql`count(*)`;
+      return sql`count(${distinct}${columns.length === 1 ? columns[0]! : sql`(${join(columns)})`})`;
+    }
+    case 'op':
+      return compileJsonObject(
+        field.columns.map((column) => {
+          if (column.kind === 'typename') return [column.alias, compileText(column.typename)] as const;
+          const value = sql`${keyword(field.op)}(${ident(alias, column.column)})`;
+          return [column.alias, column.stringify ? sql`(${value})::text` : value] as const;
+        }),
+      );
+  }
+}
+
+/**
+ * `{aggregate: {count, sum: {…}, …}, nodes: […]}` over one set of rows, in one SELECT: the
+ * aggregate functions and `json_agg` of the nodes read the same filtered subquery.
+ */
+export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; outer: string } | null, context: CompileContext): Sql {
+  const rows = compileRows(aggregate.rows, correlation, context);
+  const alias = rows.alias;
+  const entries = aggregate.fields.map((field) => {
+    switch (field.kind) {
+      case 'typename':
+        return [field.alias, compileText(field.typename)] as const;
+      case 'aggregate':
+        return [field.alias, compileJsonObject(field.fields.map((fn) => [fn.alias, compileFunction(fn, alias)] as const))] as const;
+      case 'nodes': {
+        const order = rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;
+        return [field.alias, sql`coalesce(json_agg(${compileRowJson(field.fields, alias, context)}${order}), '[]'::json)`] as const;
+      }
+    }
+  });
+  return sql`(SELECT ${compileJsonObject(entries)} FROM ${rows.from} AS ${ident(alias)})`;
+}

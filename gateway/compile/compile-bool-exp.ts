@@ -1,0 +1,99 @@
+import type { BoolExp, ColumnOperand, CompareOp, Hop, Param } from '../plan/ir.js';
+import { ident, join, keyword, param, sql, typeName, type Keyword, type Sql } from './sql.js';
+import type { CompileContext, Scope } from './compile-context.js';
+
+const operators: Partial<Record<CompareOp, Keyword>> = {
+  _eq: '=',
+  _neq: '<>',
+  _gt: '>',
+  _lt: '<',
+  _gte: '>=',
+  _lte: '<=',
+  _like: 'LIKE',
+  _nlike: 'NOT LIKE',
+  _ilike: 'ILIKE',
+  _nilike: 'NOT ILIKE',
+  _similar: 'SIMILAR TO',
+  _nsimilar: 'NOT SIMILAR TO',
+  _regex: '~',
+  _nregex: '!~',
+  _iregex: '~*',
+  _niregex: '!~*',
+  _contains: '@>',
+  _contained_in: '<@',
+  _has_key: '?',
+  _has_keys_any: '?|',
+  _has_keys_all: '?&',
+  _ancestor: '@>',
+  _ancestor_any: '@>',
+  _descendant: '<@',
+  _descendant_any: '<@',
+  _matches: '~',
+  _matches_any: '?',
+  _matches_fulltext: '@',
+};
+
+/** `($n)::"schema"."type"`: every value is a typed parameter, never text. */
+export function compileParam(value: Param): Sql {
+  return value.pgType ? sql`(${param(value)})::${typeName(value.pgType, value.array)}` : param(value);
+}
+
+function compileOperand(operand: ColumnOperand, scope: Scope): Sql {
+  const column = scope.operand?.(operand.column) ?? ident(scope.alias, operand.column);
+  return operand.castToText ? sql`(${column})::text` : column;
+}
+
+/** `"target"."to" = "outer"."from"` for every column pair of a relationship. */
+export function compileJoinCondition(hop: Hop, outer: string, inner: string): Sql {
+  return join(
+    hop.mapping.map((pair) => sql`${ident(inner, pair.to)} = ${ident(outer, pair.from)}`),
+    sql` AND `,
+  );
+}
+
+export function compileBoolExp(exp: BoolExp, scope: Scope, context: CompileContext): Sql {
+  switch (exp.kind) {
+    case 'true':
+      return sql`true`;
+    case 'false':
+      return sql`false`;
+    case 'and':
+      return exp.items.length === 0 ? sql`true` : sql`(${join(exp.items.map((i) => compileBoolExp(i, scope, context)), sql` AND `)})`;
+    case 'or':
+      return exp.items.length === 0 ? sql`false` : sql`(${join(exp.items.map((i) => compileBoolExp(i, scope, context)), sql` OR `)})`;
+    case 'not':
+      return sql`(NOT ${compileBoolExp(exp.item, scope, context)})`;
+    case 'is_null':
+      return exp.isNull ? sql`(${compileOperand(exp.operand, scope)} IS NULL)` : sql`(${compileOperand(exp.operand, scope)} IS NOT NULL)`;
+    case 'compare':
+      return compileCompare(exp.op, compileOperand(exp.operand, scope), compileParam(exp.value));
+    case 'exists': {
+      const alias = context.nextAlias();
+      const inner: Scope = { alias };
+      const conditions = [compileJoinCondition(exp.hop, scope.alias, alias)];
+      if (exp.hop.filter) conditions.push(compileBoolExp(exp.hop.filter, inner, context));
+      conditions.push(compileBoolExp(exp.where, inner, context));
+      return sql`EXISTS (SELECT 1 FROM ${ident(exp.hop.table.schema, exp.hop.table.name)} AS ${ident(alias)} WHERE ${join(conditions, sql` AND `)})`;
+    }
+    case 'aggregate_predicate': {
+      const alias = context.nextAlias();
+      const inner: Scope = { alias };
+      const conditions = [compileJoinCondition(exp.hop, scope.alias, alias)];
+      if (exp.filter) conditions.push(compileBoolExp(exp.filter, inner, context));
+      const columns = exp.columns.map((c) => ident(alias, c));
+      const distinct = exp.distinct ? sql`DISTINCT ` : sql``;
+      const argument = columns.length === 0 ? sql`*` : columns.length === 1 ? columns[0]! : sql`(${join(columns)})`;
+      const aggregate = exp.fn === 'count' && columns.length === 0 ? sql`count(*)` : sql`${keyword(exp.fn)}(${distinct}${argument})`;
+      const value = sql`(SELECT ${aggregate} FROM ${ident(exp.hop.table.schema, exp.hop.table.name)} AS ${ident(alias)} WHERE ${join(conditions, sql` AND `)})`;
+      return compileBoolExp(exp.predicate, { alias: scope.alias, operand: (c) => (c === '__aggregate' ? value : undefined) }, context);
+    }
+  }
+}
+
+function compileCompare(op: CompareOp, left: Sql, right: Sql): Sql {
+  if (op === '_in') return sql`(${left} = ANY(${right}))`;
+  if (op === '_nin') return sql`(NOT (${left} = ANY(${right})))`;
+  const operator = operators[op];
+  if (!operator) throw new Error(`unknown comparison operator ${op}`);
+  return sql`(${left} ${keyword(operator)} ${right})`;
+}

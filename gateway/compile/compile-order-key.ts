@@ -1,0 +1,28 @@
+import type { OrderKey } from '../plan/ir.js';
+import { compileBoolExp, compileJoinCondition } from './compile-bool-exp.js';
+import type { CompileContext } from './compile-context.js';
+import { ident, join, keyword, sql, type Sql } from './sql.js';
+
+/**
+ * A sort key as an expression over the table in scope. Keys through relationships become
+ * correlated subqueries: the related row's column, or an aggregate over the related rows.
+ */
+export function compileOrderKey(key: OrderKey, alias: string, context: CompileContext): Sql {
+  switch (key.kind) {
+    case 'column':
+      return ident(alias, key.column);
+    case 'object_relationship': {
+      const inner = context.nextAlias();
+      const conditions = [compileJoinCondition(key.hop, alias, inner)];
+      if (key.hop.filter) conditions.push(compileBoolExp(key.hop.filter, { alias: inner }, context));
+      return sql`(SELECT ${compileOrderKey(key.key, inner, context)} FROM ${ident(key.hop.table.schema, key.hop.table.name)} AS ${ident(inner)} WHERE ${join(conditions, sql` AND `)} LIMIT 1)`;
+    }
+    case 'array_aggregate': {
+      const inner = context.nextAlias();
+      const conditions = [compileJoinCondition(key.hop, alias, inner)];
+      if (key.hop.filter) conditions.push(compileBoolExp(key.hop.filter, { alias: inner }, context));
+      const value = key.fn === 'count' ? sql`count(*)` : sql`${keyword(key.fn)}(${ident(inner, key.column!)})`;
+      return sql`(SELECT ${value} FROM ${ident(key.hop.table.schema, key.hop.table.name)} AS ${ident(inner)} WHERE ${join(conditions, sql` AND `)})`;
+    }
+  }
+}

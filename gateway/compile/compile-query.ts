@@ -1,0 +1,53 @@
+import type { QueryPlan, RootField } from '../plan/ir.js';
+import { createCompileContext, type CompileContext } from './compile-context.js';
+import { compileAggregate } from './compile-aggregate.js';
+import { compileJsonList, compileRowJson } from './compile-fields.js';
+import { compileRows } from './compile-rows.js';
+import { createSqlCompiler, ident, join, sql, type Sql } from './sql.js';
+import type { Param } from '../plan/ir.js';
+
+/** A compiled query: one statement whose single row holds one JSON text per SQL root field. */
+export interface CompiledQuery {
+  readonly text: string;
+  readonly params: readonly Param[];
+  /** Response keys of the SQL columns, in column order. */
+  readonly sqlFields: readonly string[];
+}
+
+function compileRootField(field: RootField, context: CompileContext): Sql | null {
+  switch (field.kind) {
+    case 'select': {
+      const rows = compileRows(field.rows, null, context);
+      return compileJsonList((alias) => compileRowJson(field.fields, alias, context), rows);
+    }
+    case 'select_one': {
+      const rows = compileRows(field.rows, null, context);
+      return sql`(SELECT ${compileRowJson(field.fields, rows.alias, context)} FROM ${rows.from} AS ${ident(rows.alias)} LIMIT 1)`;
+    }
+    case 'aggregate':
+      return compileAggregate(field.aggregate, null, context);
+    case 'typename':
+    case 'introspection':
+      return null;
+  }
+}
+
+/**
+ * The root fields of a query that need the database, as ONE statement: each is a column of a
+ * single-row SELECT, so they read one consistent snapshot in one round trip, and Postgres
+ * returns each as JSON text that is written to the response without parsing.
+ */
+export function compileQuery(plan: QueryPlan): CompiledQuery | null {
+  const context = createCompileContext();
+  const columns: Sql[] = [];
+  const sqlFields: string[] = [];
+  for (const field of plan.rootFields) {
+    const expression = compileRootField(field, context);
+    if (!expression) continue;
+    columns.push(sql`(${expression})::text AS ${ident(String(columns.length))}`);
+    sqlFields.push(field.alias);
+  }
+  if (columns.length === 0) return null;
+  const { text, params } = createSqlCompiler().compile(sql`SELECT ${join(columns)}`);
+  return { text, params, sqlFields };
+}

@@ -1,0 +1,1 @@
+export { compileQuery, type CompiledQuery } from './compile-query.js';

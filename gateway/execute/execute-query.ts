@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import {
+  Kind,
+  execute,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type pg from 'pg';
+import { planQuery, type QueryPlan, type Variables } from '../plan/index.js';
+import { compileQuery, type CompiledQuery } from '../compile/index.js';
+import { bindParams, type SessionVariables } from './bind-params.js';
+import { variableShape } from './variable-shape.js';
+import type { PlanCache } from './plan-cache.js';
+import { runStatement } from './run-statement.js';
+import { typeFromAST, type GraphQLInputType } from 'graphql';
+
+export interface CachedQuery {
+  readonly plan: QueryPlan;
+  readonly compiled: CompiledQuery | null;
+  readonly statementName: string;
+}
+
+export interface QueryDependencies {
+  readonly pool: pg.Pool;
+  readonly planCache: PlanCache<CachedQuery>;
+  readonly stringifyNumeric: boolean;
+}
+
+export interface QueryRequest {
+  readonly schema: GraphQLSchema;
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+  readonly variables: Variables;
+  readonly session: SessionVariables;
+}
+
+function cacheKey(request: QueryRequest, inlined: readonly string[]): string {
+  const parts = [request.operation.name?.value ?? ''];
+  for (const definition of request.operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(request.schema, definition.type as never) as GraphQLInputType | undefined;
+    parts.push(type ? variableShape(request.variables[name], type) : 'x');
+  }
+  for (const name of inlined) parts.push(JSON.stringify(request.variables[name] ?? null));
+  return parts.join('\u0000');
+}
+
+function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cached: CachedQuery; inlined: string[] } {
+  const fragments = new Map(
+    request.document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const inlinedVariables = new Set<string>();
+  const plan = planQuery(request.operation, {
+    schema: request.schema,
+    fragments,
+    variables: request.variables,
+    stringifyNumeric,
+    inlinedVariables,
+  });
+  const compiled = compileQuery(plan);
+  const statementName = compiled ? `sluice_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}` : '';
+  return { cached: { plan, compiled, statementName }, inlined: [...inlinedVariables].sort() };
+}
+
+/**
+ * A query operation → the JSON text of its `data` object. Plans come from the cache when the
+ * (schema, document, operation, variable shape) was seen before: then only parameters are
+ * bound. SQL root fields come back as JSON text and are spliced in unparsed.
+ */
+export async function executeQuery(request: QueryRequest, deps: QueryDependencies): Promise<string> {
+  const entry = deps.planCache.entry(request.schema, request.document);
+  let key = entry.inlinedVariables ? cacheKey(request, entry.inlinedVariables) : null;
+  let cached = key === null ? undefined : entry.get(key);
+  if (!cached) {
+    const result = planAndCompile(request, deps.stringifyNumeric);
+    cached = result.cached;
+    entry.inlinedVariables = result.inlined;
+    key = cacheKey(request, result.inlined);
+    entry.set(key, cached);
+  }
+  const values = new Map<string, string | null>();
+  if (cached.compiled) {
+    const params = bindParams(cached.compiled.params, request.variables, request.session);
+    const row = await runStatement(deps.pool, cached.statementName, cached.compiled.text, params, '$');
+    cached.compiled.sqlFields.forEach((alias, i) => values.set(alias, row[i] ?? null));
+  }
+  const needsIntrospection = cached.plan.rootFields.some((f) => f.kind === 'introspection');
+  const introspection = needsIntrospection ? await executeIntrospection(request) : {};
+  let body = '{';
+  cached.plan.rootFields.forEach((field, i) => {
+    if (i > 0) body += ',';
+    body += JSON.stringify(field.alias) + ':';
+    if (field.kind === 'typename') body += JSON.stringify(field.typename);
+    else if (field.kind === 'introspection') body += JSON.stringify(introspection[field.alias] ?? null);
+    else body += values.get(field.alias) ?? 'null';
+  });
+  return body + '}';
+}
+
+/** `__schema` and `__type` root fields, answered by graphql-js from the role's schema. */
+async function executeIntrospection(request: QueryRequest): Promise<Record<string, unknown>> {
+  const selections = request.operation.selectionSet.selections.filter(
+    (s) => s.kind !== Kind.FIELD || (s as FieldNode).name.value === '__schema' || (s as FieldNode).name.value === '__type',
+  );
+  const operation: OperationDefinitionNode = { ...request.operation, selectionSet: { ...request.operation.selectionSet, selections } };
+  const document: DocumentNode = {
+    ...request.document,
+    definitions: request.document.definitions.map((d) => (d === request.operation ? operation : d)),
+  };
+  const result = await execute({
+    schema: request.schema,
+    document,
+    variableValues: request.variables,
+    ...(request.operation.name ? { operationName: request.operation.name.value } : {}),
+  });
+  return (result.data ?? {}) as Record<string, unknown>;
+}

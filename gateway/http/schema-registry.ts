@@ -1,0 +1,73 @@
+import type { GraphQLSchema } from 'graphql';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { introspectDatabase } from '../../schema/introspect/index.js';
+import { resolveSchema, type ResolvedSchema } from '../../schema/resolve/index.js';
+import { adminAccess, buildGraphQLSchema } from '../../schema/build/index.js';
+import type { DatabaseModel } from '../../schema/model/database-model.js';
+import type { MetadataStore } from '../metadata/index.js';
+import type { Config } from '../config/config.js';
+
+/** Everything derived from one metadata version; replaced as a whole, never mutated. */
+export interface SchemaState {
+  readonly resourceVersion: number;
+  readonly model: DatabaseModel;
+  readonly resolved: ResolvedSchema;
+  readonly schemaFor: (role: string) => GraphQLSchema;
+}
+
+/**
+ * Holds the current schema state. A reload builds a complete new state and then swaps it in,
+ * so a request keeps the schema it started with. Role schemas are built on first use and
+ * cached with the state.
+ */
+export class SchemaRegistry {
+  private state: SchemaState | undefined;
+  private reloading: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: MetadataStore,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  current(): SchemaState {
+    if (!this.state) throw new Error('schema requested before the first load finished');
+    return this.state;
+  }
+
+  introspect(): Promise<DatabaseModel> {
+    return introspectDatabase(this.pool);
+  }
+
+  /** Re-reads metadata and the database catalog; concurrent calls share one reload. */
+  reload(): Promise<void> {
+    if (!this.reloading) {
+      this.reloading = this.load().finally(() => {
+        this.reloading = undefined;
+      });
+    }
+    return this.reloading;
+  }
+
+  private async load(): Promise<void> {
+    const [stored, model] = await Promise.all([this.store.load(), this.introspect()]);
+    const resolved = resolveSchema(model, stored.metadata, { autoTrack: this.config.autoTrack, exposeSchemas: this.config.exposeSchemas });
+    for (const warning of resolved.warnings) this.logger.warn({ warning }, 'skipped while building the schema');
+    for (const inconsistency of resolved.inconsistencies) this.logger.warn({ inconsistency }, 'inconsistent metadata object');
+    const schemas = new Map<string, GraphQLSchema>();
+    const schemaFor = (role: string): GraphQLSchema => {
+      let schema = schemas.get(role);
+      if (!schema) {
+        // Role permissions are built by the permissions stage; a role without any sees nothing.
+        schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : new Map());
+        schemas.set(role, schema);
+      }
+      return schema;
+    };
+    schemaFor('admin');
+    this.state = { resourceVersion: stored.resourceVersion, model, resolved, schemaFor };
+    this.logger.info({ tables: resolved.tables.length, resourceVersion: stored.resourceVersion }, 'schema built');
+  }
+}

@@ -1,0 +1,94 @@
+import type { Plugin } from 'graphql-yoga';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { GatewayError, toRestErrorBody } from '../errors/index.js';
+import { resolveSession, type Session, type SessionOptions } from '../session/index.js';
+import type { MetadataApi, ApiResponse } from '../metadata/index.js';
+import { errorsBody } from './graphql-response.js';
+
+export interface RoutesOptions {
+  readonly pool: pg.Pool;
+  readonly metadataApi: MetadataApi;
+  readonly session: SessionOptions;
+  readonly sessions: WeakMap<Request, Session>;
+  readonly version: string;
+  readonly logger: Logger;
+}
+
+function json(body: unknown, status: number): Response {
+  return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+/** `GET /healthz`: 200 when Postgres answers, 500 with the reason otherwise (Hasura §1). */
+async function health(pool: pg.Pool): Promise<Response> {
+  try {
+    await pool.query('SELECT 1');
+    return new Response('OK', { status: 200 });
+  } catch (error) {
+    return new Response(`ERROR: database unavailable: ${error instanceof Error ? error.message : String(error)}`, { status: 500 });
+  }
+}
+
+const adminApis: Record<string, keyof MetadataApi> = {
+  '/v1/metadata': 'handleMetadata',
+  '/v1/query': 'handleQueryV1',
+  '/v2/query': 'handleQueryV2',
+};
+
+/**
+ * Everything that is not GraphQL: health, version, the admin APIs (admin only), and Hasura's
+ * 404 for unknown paths. On `/v1/graphql` it resolves the session first: auth failures answer
+ * 200 with a GraphQL error there, as Hasura does.
+ */
+export function useRoutes(options: RoutesOptions): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      if (path === '/v1/graphql' || path === '/v1alpha1/graphql') {
+        try {
+          options.sessions.set(request, resolveSession(request.headers, options.session));
+        } catch (error) {
+          const status = path === '/v1/graphql' ? 200 : 401;
+          endResponse(json(errorsBody([error as GatewayError], false), status));
+        }
+        return;
+      }
+      if ((path === '/healthz' || path === '/hasura/healthz') && request.method === 'GET') return endResponse(await health(options.pool));
+      if (path === '/v1/version' && request.method === 'GET') return endResponse(json({ version: options.version }, 200));
+      const api = adminApis[path];
+      if (!api) return endResponse(json({ path: '$', error: 'resource does not exist', code: 'not-found' }, 404));
+      if (request.method !== 'POST') return endResponse(json({ path: '$', error: 'method not allowed', code: 'method-not-allowed' }, 405));
+      endResponse(await handleAdminApi(request, options, api));
+    },
+  };
+}
+
+async function handleAdminApi(request: Request, options: RoutesOptions, api: keyof MetadataApi): Promise<Response> {
+  let session: Session;
+  try {
+    session = resolveSession(request.headers, options.session);
+  } catch (error) {
+    return json(toRestErrorBody(error as GatewayError, false), 401);
+  }
+  if (!session.isAdmin) {
+    return json(toRestErrorBody(new GatewayError('access-denied', 'restricted access : admin only', { path: '$.args' }), false), 400);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'invalid JSON';
+    return json({ path: '$', error: `Error in $: ${reason}`, code: 'invalid-json' }, 400);
+  }
+  let response: ApiResponse;
+  try {
+    response = await options.metadataApi[api](body);
+  } catch (error) {
+    options.logger.error({ err: error }, 'unexpected error in the admin API');
+    return json({ path: '$', error: 'unexpected error', code: 'unexpected' }, 500);
+  }
+  return json(response.body, response.status);
+}

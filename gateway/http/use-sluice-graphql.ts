@@ -1,0 +1,96 @@
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { GatewayError } from '../errors/index.js';
+import { executeQuery, type QueryDependencies } from '../execute/index.js';
+import { createDocumentValidator } from '../validate/index.js';
+import type { Session } from '../session/index.js';
+import { asGatewayError, errorsBody } from './graphql-response.js';
+import { parseGraphQLBody } from './parse-graphql-body.js';
+
+export interface SluiceGraphQLOptions {
+  readonly sessionOf: (request: Request) => Session;
+  readonly execution: QueryDependencies;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+}
+
+/** A GatewayError as the GraphQLError yoga expects, keeping Hasura's code, path and status. */
+function toGraphQLError(error: GatewayError): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { path: error.path, code: error.code, http: { status: error.status === 503 ? 503 : 200 } } });
+}
+
+/** The result of an operation, written as Hasura does; `stringify` is what yoga sends. */
+function errorResult(errors: readonly GatewayError[], session: Session) {
+  return {
+    errors: errors.map(toGraphQLError),
+    stringify: () => errorsBody(errors, session.isAdmin),
+  };
+}
+
+/**
+ * The GraphQL pipeline on yoga: Hasura-style body parsing, parsing with a token limit,
+ * validation against the role's schema (cached), then plan → compile → execute on the pool
+ * instead of graphql-js resolvers. The data is JSON text from Postgres, spliced into the body.
+ */
+export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
+  const validateDocument = createDocumentValidator();
+  return {
+    onRequestParse({ request, setRequestParser }) {
+      if (request.method === 'POST') setRequestParser((req) => parseGraphQLBody(req, options.maxBodyBytes));
+    },
+    onParse({ setParseFn }) {
+      setParseFn((source) => {
+        try {
+          // A bound on tokens keeps a huge or hostile document from costing unbounded CPU.
+          return parse(source, { maxTokens: 50_000, noLocation: false });
+        } catch (error) {
+          const message = error instanceof GraphQLError ? error.message : 'not a valid graphql query';
+          throw toGraphQLError(new GatewayError('validation-failed', message, { path: '$.query', status: 200 }));
+        }
+      });
+    },
+    onValidate({ setValidationFn }) {
+      setValidationFn((schema: GraphQLSchema, document: DocumentNode) => validateDocument(schema, document).map(toGraphQLError));
+    },
+    onExecute({ setExecuteFn }) {
+      setExecuteFn(async (args: ExecutionArgs) => {
+        const request = (args.contextValue as { request: Request }).request;
+        const session = options.sessionOf(request);
+        try {
+          const operation = getOperationAST(args.document, args.operationName ?? undefined);
+          if (!operation) {
+            const named = args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length > 1;
+            throw new GatewayError('validation-failed', named ? 'operationName is required if a query contains multiple operations' : 'no operation found', { status: 200 });
+          }
+          if (operation.operation === 'mutation') throw new GatewayError('validation-failed', 'no mutations exist', { status: 200 });
+          if (operation.operation === 'subscription') {
+            throw new GatewayError('validation-failed', 'subscriptions are only available over websocket', { status: 200 });
+          }
+          const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 1 });
+          if (coerced.errors) {
+            throw new GatewayError('validation-failed', coerced.errors[0]!.message, { path: '$.variableValues', status: 200 });
+          }
+          const data = await executeQuery(
+            { schema: args.schema, document: args.document, operation, variables: coerced.coerced, session: session.variables },
+            options.execution,
+          );
+          return { data: {}, stringify: () => `{"data":${data}}` };
+        } catch (error) {
+          const gatewayError = asGatewayError(error);
+          if (gatewayError.code === 'unexpected') options.logger.error({ err: error }, 'unexpected error while executing a query');
+          return errorResult([gatewayError], session);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The query IR: what a GraphQL operation asks of the database, after permissions, with no SQL
+ * in it. The planner produces it, the compiler turns it into SQL. Values are `Param`s that say
+ * where the value comes from (a literal of the document, a variable, a session variable), never
+ * the value baked into text, so one compiled plan serves every request of the same shape — and
+ * so a later compiler can bind them to a row of an `unnest(...)` list for multiplexed
+ * subscriptions.
+ */
+import type { QualifiedName } from '../../schema/model/database-model.js';
+import type { ColumnPair } from '../../schema/resolve/index.js';
+import type { AggregateOp } from '../../schema/build/index.js';
+
+export type ParamSource =
+  | { readonly kind: 'constant'; readonly value: unknown }
+  | { readonly kind: 'variable'; readonly name: string; readonly path: readonly (string | number)[] }
+  | { readonly kind: 'session'; readonly name: string }
+  | { readonly kind: 'list'; readonly items: readonly ParamSource[] };
+
+/**
+ * How a bound value is turned into what `pg` sends: `json` stringifies (jsonb values), `jsonPath`
+ * parses Hasura's `$.a[0]` syntax into a text[] path, `nonNegativeInt` checks limit and offset.
+ */
+export type ParamEncoding = 'plain' | 'json' | 'jsonPath' | 'nonNegativeInt';
+
+export interface Param {
+  readonly kind: 'param';
+  readonly source: ParamSource;
+  /** The type the parameter is cast to in SQL; null for `text`. */
+  readonly pgType: QualifiedName | null;
+  readonly array: boolean;
+  readonly encoding: ParamEncoding;
+  /** Where in the request the value came from, for errors found while binding. */
+  readonly path: string;
+}
+
+/** A column of the table in scope, optionally cast (jsonb `_cast: {String: …}`). */
+export interface ColumnOperand {
+  readonly column: string;
+  readonly castToText?: boolean;
+}
+
+export type CompareOp =
+  | '_eq' | '_neq' | '_gt' | '_lt' | '_gte' | '_lte' | '_in' | '_nin'
+  | '_like' | '_nlike' | '_ilike' | '_nilike' | '_similar' | '_nsimilar'
+  | '_regex' | '_nregex' | '_iregex' | '_niregex'
+  | '_contains' | '_contained_in' | '_has_key' | '_has_keys_any' | '_has_keys_all'
+  | '_ancestor' | '_ancestor_any' | '_descendant' | '_descendant_any' | '_matches' | '_matches_any' | '_matches_fulltext';
+
+/** A hop from the table in scope to a related table, with the target's permission filter. */
+export interface Hop {
+  readonly table: QualifiedName;
+  readonly mapping: readonly ColumnPair[];
+  readonly filter: BoolExp | null;
+}
+
+export type BoolExp =
+  | { readonly kind: 'true' }
+  | { readonly kind: 'false' }
+  | { readonly kind: 'and'; readonly items: readonly BoolExp[] }
+  | { readonly kind: 'or'; readonly items: readonly BoolExp[] }
+  | { readonly kind: 'not'; readonly item: BoolExp }
+  | { readonly kind: 'compare'; readonly operand: ColumnOperand; readonly op: CompareOp; readonly value: Param }
+  | { readonly kind: 'is_null'; readonly operand: ColumnOperand; readonly isNull: boolean }
+  /** Relationship filter: some related row exists and matches (Hasura's exists-semantics). */
+  | { readonly kind: 'exists'; readonly hop: Hop; readonly where: BoolExp }
+  /** `<rel>_aggregate: {count: {predicate: {_gt: 1}}}`. */
+  | {
+      readonly kind: 'aggregate_predicate';
+      readonly hop: Hop;
+      readonly fn: 'count' | 'bool_and' | 'bool_or';
+      readonly columns: readonly string[];
+      readonly distinct: boolean;
+      readonly filter: BoolExp | null;
+      readonly predicate: BoolExp;
+    };
+
+export type OrderKey =
+  | { readonly kind: 'column'; readonly column: string }
+  | { readonly kind: 'object_relationship'; readonly hop: Hop; readonly key: OrderKey }
+  | { readonly kind: 'array_aggregate'; readonly hop: Hop; readonly fn: 'count' | AggregateOp; readonly column: string | null };
+
+export interface OrderBy {
+  readonly key: OrderKey;
+  readonly direction: 'ASC' | 'DESC';
+  readonly nulls: 'FIRST' | 'LAST';
+}
+
+/** Which rows of a table: shared by lists, aggregates and relationships. */
+export interface RowSource {
+  readonly table: QualifiedName;
+  /** The request's `where` and the role's filter, already combined. */
+  readonly where: BoolExp | null;
+  readonly orderBy: readonly OrderBy[];
+  readonly distinctOn: readonly string[] | null;
+  readonly limit: Param | null;
+  /** The role's row limit, applied on top of `limit`. */
+  readonly permissionLimit: number | null;
+  readonly offset: Param | null;
+}
+
+export interface ColumnOutput {
+  readonly column: string;
+  /** Output as JSON text instead of a number (Hasura's stringify-numeric-types). */
+  readonly stringify: boolean;
+  /** Array columns are cast element-wise when stringified. */
+  readonly isArray: boolean;
+  readonly jsonPath: Param | null;
+}
+
+export type Field =
+  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+  | ({ readonly kind: 'column'; readonly alias: string } & ColumnOutput)
+  | { readonly kind: 'object_relationship'; readonly alias: string; readonly hop: Hop; readonly fields: readonly Field[] }
+  | { readonly kind: 'array_relationship'; readonly alias: string; readonly hop: Hop; readonly rows: RowSource; readonly fields: readonly Field[] }
+  | { readonly kind: 'array_aggregate'; readonly alias: string; readonly hop: Hop; readonly aggregate: Aggregate };
+
+export type AggregateFunctionField =
+  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+  | { readonly kind: 'count'; readonly alias: string; readonly columns: readonly string[]; readonly distinct: boolean }
+  | {
+      readonly kind: 'op';
+      readonly alias: string;
+      readonly op: AggregateOp;
+      readonly typename: string;
+      readonly columns: readonly ({ readonly alias: string } & ({ readonly kind: 'column'; readonly column: string; readonly stringify: boolean } | { readonly kind: 'typename'; readonly typename: string }))[];
+    };
+
+export type AggregateField =
+  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+  | { readonly kind: 'aggregate'; readonly alias: string; readonly typename: string; readonly fields: readonly AggregateFunctionField[] }
+  | { readonly kind: 'nodes'; readonly alias: string; readonly fields: readonly Field[] };
+
+export interface Aggregate {
+  readonly rows: RowSource;
+  readonly fields: readonly AggregateField[];
+}
+
+/** One root field of a query operation. */
+export type RootField =
+  | { readonly kind: 'select'; readonly alias: string; readonly rows: RowSource; readonly fields: readonly Field[] }
+  | { readonly kind: 'select_one'; readonly alias: string; readonly rows: RowSource; readonly fields: readonly Field[] }
+  | { readonly kind: 'aggregate'; readonly alias: string; readonly aggregate: Aggregate }
+  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+  /** `__schema` / `__type`: answered by graphql-js from the role's schema, not by SQL. */
+  | { readonly kind: 'introspection'; readonly alias: string };
+
+export interface QueryPlan {
+  readonly operation: 'query';
+  readonly rootFields: readonly RootField[];
+}

@@ -1,0 +1,86 @@
+import { GraphQLObjectType, getNamedType, type SelectionSetNode } from 'graphql';
+import { outputSpec } from '../../schema/build/index.js';
+import type { ResolvedColumn } from '../../schema/resolve/index.js';
+import type { Field } from './ir.js';
+import type { PlanContext } from './plan-context.js';
+import { collectFields, subSelections } from './collect-fields.js';
+import { planArguments } from './plan-arguments.js';
+import { planRows } from './plan-rows.js';
+import { planHop } from './plan-hop.js';
+import { planAggregate } from './plan-aggregate.js';
+import { typedParam } from './make-param.js';
+import { validationError } from './validation-error.js';
+
+const stringifiable = new Set(['int8', 'numeric', 'float8', 'money']);
+
+/** Whether a column is output as a JSON string under `--stringify-numeric-types`. */
+export function stringifies(column: ResolvedColumn, context: PlanContext): boolean {
+  return context.stringifyNumeric && stringifiable.has(column.scalarPgType.name);
+}
+
+/** The selection set of a table's object type → output fields, in response order. */
+export function planFields(
+  selectionSets: readonly SelectionSetNode[],
+  type: GraphQLObjectType,
+  path: string,
+  context: PlanContext,
+): Field[] {
+  const fields: Field[] = [];
+  for (const collected of collectFields(selectionSets, path, context)) {
+    const node = collected.nodes[0]!;
+    const name = node.name.value;
+    const alias = collected.responseKey;
+    if (name === '__typename') {
+      fields.push({ kind: 'typename', alias, typename: type.name });
+      continue;
+    }
+    const definition = type.getFields()[name];
+    const spec = definition && outputSpec(definition);
+    if (!definition || !spec) throw validationError(collected.path, `field '${name}' not found in type: '${type.name}'`);
+    const args = planArguments(node, definition, collected.path, context);
+    const childPath = `${collected.path}.selectionSet`;
+    const childType = getNamedType(definition.type);
+    switch (spec.kind) {
+      case 'column': {
+        const pathTree = args.get('path');
+        fields.push({
+          kind: 'column',
+          alias,
+          column: spec.column.name,
+          stringify: stringifies(spec.column, context),
+          isArray: spec.column.isArray,
+          jsonPath: pathTree && pathTree.kind !== 'null' ? typedParam(pathTree, { schema: 'pg_catalog', name: 'text' }, true, `${collected.path}.args.path`, 'jsonPath') : null,
+        });
+        break;
+      }
+      case 'object_relationship':
+        fields.push({
+          kind: 'object_relationship',
+          alias,
+          hop: planHop(spec.relationship, spec.access),
+          fields: planFields(subSelections(collected), childType as GraphQLObjectType, childPath, context),
+        });
+        break;
+      case 'array_relationship':
+        fields.push({
+          kind: 'array_relationship',
+          alias,
+          hop: { ...planHop(spec.relationship, spec.access), filter: null },
+          rows: planRows(node, definition, args, spec.access, collected.path, context),
+          fields: planFields(subSelections(collected), childType as GraphQLObjectType, childPath, context),
+        });
+        break;
+      case 'array_relationship_aggregate':
+        fields.push({
+          kind: 'array_aggregate',
+          alias,
+          hop: { ...planHop(spec.relationship, spec.access), filter: null },
+          aggregate: planAggregate(subSelections(collected), childType as GraphQLObjectType, planRows(node, definition, args, spec.access, collected.path, context), childPath, context),
+        });
+        break;
+      default:
+        throw validationError(collected.path, `field '${name}' not found in type: '${type.name}'`);
+    }
+  }
+  return fields;
+}

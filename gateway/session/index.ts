@@ -1,0 +1,1 @@
+export { resolveSession, type Session, type SessionOptions } from './resolve-session.js';

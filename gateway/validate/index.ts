@@ -1,0 +1,1 @@
+export { createDocumentValidator } from './validate-document.js';

@@ -1,0 +1,86 @@
+import {
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  type GraphQLFieldConfigArgumentMap,
+  type GraphQLFieldConfigMap,
+} from 'graphql';
+import type { ResolvedSchema } from '../resolve/index.js';
+import type { OutputFieldSpec, SelectAccess } from './field-spec.js';
+import type { BuildContext } from './build-context.js';
+import { ScalarTypes } from './scalar-types.js';
+import { TypeCache } from './type-cache.js';
+import { buildObjectType, columnOutputType } from './build-object-type.js';
+import { buildSelectArgs } from './build-select-args.js';
+import { buildAggregateType } from './build-aggregate-type.js';
+
+const spec = (sluice: OutputFieldSpec) => ({ sluice });
+
+/** What a role may read, table by table (tables it may not read are absent). */
+export type RoleAccess = ReadonlyMap<string, SelectAccess>;
+
+/** The admin role reads every column of every row of every table. */
+export function adminAccess(resolved: ResolvedSchema): RoleAccess {
+  return new Map(
+    resolved.tables.map((table) => [
+      table.key,
+      { table, columns: new Set(table.columns.map((c) => c.name)), filter: null, limit: null, allowAggregations: true },
+    ]),
+  );
+}
+
+/**
+ * One role's GraphQL schema. Built once per metadata version and role, then cached by the
+ * gateway: a role simply has no field, argument or type for what it may not do.
+ */
+export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess): GraphQLSchema {
+  const context: BuildContext = {
+    resolved,
+    scalars: new ScalarTypes(),
+    cache: new TypeCache(),
+    accessFor: (key) => access.get(key),
+  };
+  const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
+  for (const table of resolved.tables) {
+    const tableAccess = access.get(table.key);
+    if (!tableAccess) continue;
+    const objectType = buildObjectType(context, tableAccess);
+    const roots = table.rootFields;
+    fields[roots.select.name] = {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objectType))),
+      description: roots.select.description,
+      args: buildSelectArgs(context, tableAccess),
+      extensions: spec({ kind: 'select', access: tableAccess }),
+    };
+    if (tableAccess.allowAggregations) {
+      fields[roots.select_aggregate.name] = {
+        type: new GraphQLNonNull(buildAggregateType(context, tableAccess)),
+        description: roots.select_aggregate.description,
+        args: buildSelectArgs(context, tableAccess),
+        extensions: spec({ kind: 'select_aggregate', access: tableAccess }),
+      };
+    }
+    const pk = table.primaryKey;
+    if (pk && pk.every((c) => tableAccess.columns.has(c.name))) {
+      const args: GraphQLFieldConfigArgumentMap = {};
+      for (const column of pk) {
+        const type = columnOutputType(context, column);
+        args[column.fieldName] = { type: type instanceof GraphQLNonNull ? type : new GraphQLNonNull(type) } as GraphQLFieldConfigArgumentMap[string];
+      }
+      fields[roots.select_by_pk.name] = {
+        type: objectType,
+        description: roots.select_by_pk.description,
+        args,
+        extensions: spec({ kind: 'select_by_pk', access: tableAccess }),
+      };
+    }
+  }
+  if (Object.keys(fields).length === 0) {
+    // GraphQL forbids an empty root type; Hasura exposes this placeholder instead.
+    fields.no_queries_available = { type: new GraphQLNonNull(GraphQLString) };
+  }
+  const sortedFields = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new GraphQLSchema({ query: new GraphQLObjectType({ name: 'query_root', fields: sortedFields }) });
+}

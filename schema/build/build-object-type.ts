@@ -1,0 +1,73 @@
+import {
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLString,
+  type GraphQLFieldConfigMap,
+  type GraphQLOutputType,
+} from 'graphql';
+import { descriptions } from '../inflection/inflection.js';
+import type { ResolvedColumn } from '../resolve/index.js';
+import type { OutputFieldSpec, SelectAccess } from './field-spec.js';
+import { visibleColumns, type BuildContext } from './build-context.js';
+import { buildSelectArgs } from './build-select-args.js';
+import { buildAggregateType } from './build-aggregate-type.js';
+
+const spec = (sluice: OutputFieldSpec) => ({ sluice });
+
+export function columnOutputType(context: BuildContext, column: ResolvedColumn): GraphQLOutputType {
+  const scalar = context.scalars.get(column.scalar);
+  const type = column.isArray ? new GraphQLList(new GraphQLNonNull(scalar)) : scalar;
+  return column.info.nullable ? type : new GraphQLNonNull(type);
+}
+
+/** The object type of a table as one role sees it: visible columns and relationships to visible tables. */
+export function buildObjectType(context: BuildContext, access: SelectAccess): GraphQLObjectType {
+  const table = access.table;
+  return context.cache.getOrCreate(table.typeName, () =>
+    new GraphQLObjectType({
+      name: table.typeName,
+      description: table.description ?? descriptions.objectType(table.typeName),
+      fields: () => {
+        const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
+        for (const column of visibleColumns(access)) {
+          const isJson = !column.isArray && (column.scalarPgType.name === 'json' || column.scalarPgType.name === 'jsonb');
+          fields[column.fieldName] = {
+            type: columnOutputType(context, column),
+            description: column.description,
+            args: isJson ? { path: { type: GraphQLString, description: 'JSON select path' } } : {},
+            extensions: spec({ kind: 'column', column }),
+          };
+        }
+        for (const relationship of table.relationships) {
+          const target = context.accessFor(relationship.target);
+          if (!target) continue;
+          const targetType = buildObjectType(context, target);
+          if (relationship.kind === 'object') {
+            fields[relationship.name] = {
+              type: relationship.nullable ? targetType : new GraphQLNonNull(targetType),
+              description: relationship.description ?? descriptions.objectRelationship,
+              extensions: spec({ kind: 'object_relationship', relationship, access: target }),
+            };
+            continue;
+          }
+          fields[relationship.name] = {
+            type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(targetType))),
+            description: relationship.description ?? descriptions.arrayRelationship,
+            args: buildSelectArgs(context, target),
+            extensions: spec({ kind: 'array_relationship', relationship, access: target }),
+          };
+          if (target.allowAggregations) {
+            fields[`${relationship.name}_aggregate`] = {
+              type: new GraphQLNonNull(buildAggregateType(context, target)),
+              description: relationship.description ?? descriptions.arrayRelationshipAggregate,
+              args: buildSelectArgs(context, target),
+              extensions: spec({ kind: 'array_relationship_aggregate', relationship, access: target }),
+            };
+          }
+        }
+        return fields;
+      },
+    }),
+  );
+}

@@ -1,0 +1,105 @@
+import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLInputFieldConfigMap } from 'graphql';
+import { descriptions, typeNames } from '../inflection/inflection.js';
+import { comparableAggregateOps, numericAggregateOps, type AggregateOp, type InputFieldSpec, type SelectAccess } from './field-spec.js';
+import { visibleColumns, type BuildContext } from './build-context.js';
+import { isComparableScalar, isNumericScalar } from './scalar-types.js';
+
+const spec = (sluice: InputFieldSpec) => ({ sluice });
+
+/** The shared `order_by` enum; `asc` is nulls last and `desc` nulls first, Postgres' defaults. */
+export function buildOrderByEnum(context: BuildContext): GraphQLEnumType {
+  return context.cache.getOrCreate('order_by', () =>
+    new GraphQLEnumType({
+      name: 'order_by',
+      description: 'column ordering options',
+      values: {
+        asc: { description: 'in ascending order, nulls last' },
+        asc_nulls_first: { description: 'in ascending order, nulls first' },
+        asc_nulls_last: { description: 'in ascending order, nulls last' },
+        desc: { description: 'in descending order, nulls first' },
+        desc_nulls_first: { description: 'in descending order, nulls first' },
+        desc_nulls_last: { description: 'in descending order, nulls last' },
+      },
+    }),
+  );
+}
+
+const sorted = (fields: GraphQLInputFieldConfigMap) =>
+  Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** `<table>_order_by`: columns, object relationships (nested) and array-relationship aggregates. */
+export function buildOrderBy(context: BuildContext, access: SelectAccess): GraphQLInputObjectType {
+  const t = access.table.typeName;
+  const name = typeNames.orderBy(t);
+  return context.cache.getOrCreate(name, () =>
+    new GraphQLInputObjectType({
+      name,
+      description: descriptions.orderBy(t),
+      fields: () => {
+        const orderBy = buildOrderByEnum(context);
+        const fields: GraphQLInputFieldConfigMap = {};
+        for (const column of visibleColumns(access)) {
+          if (column.isArray || column.scalarPgType.name === 'json') continue;
+          fields[column.fieldName] = { type: orderBy, extensions: spec({ kind: 'order_column', column }) };
+        }
+        for (const relationship of access.table.relationships) {
+          const target = context.accessFor(relationship.target);
+          if (!target) continue;
+          if (relationship.kind === 'object') {
+            fields[relationship.name] = { type: buildOrderBy(context, target), extensions: spec({ kind: 'order_object_relationship', relationship, access: target }) };
+          } else if (target.allowAggregations) {
+            fields[`${relationship.name}_aggregate`] = {
+              type: buildAggregateOrderBy(context, target),
+              extensions: spec({ kind: 'order_array_aggregate', relationship, access: target }),
+            };
+          }
+        }
+        return sorted(fields);
+      },
+    }),
+  );
+}
+
+/** Columns an aggregate function applies to, for output (`_sum_fields`) and ordering types. */
+export function aggregateColumns(access: SelectAccess, op: AggregateOp) {
+  const numeric = (numericAggregateOps as readonly string[]).includes(op);
+  return visibleColumns(access).filter(
+    (c) =>
+      !c.isArray &&
+      (numeric ? isNumericScalar(c.scalarPgType.category, c.scalarPgType.name) : isComparableScalar(c.scalarPgType.category, c.scalarPgType.name)),
+  );
+}
+
+export const allAggregateOps: readonly AggregateOp[] = [...numericAggregateOps, ...comparableAggregateOps].sort();
+
+/** `<table>_aggregate_order_by { count, avg: <table>_avg_order_by, … }`. */
+export function buildAggregateOrderBy(context: BuildContext, access: SelectAccess): GraphQLInputObjectType {
+  const t = access.table.typeName;
+  const name = typeNames.aggregateOrderBy(t);
+  return context.cache.getOrCreate(name, () =>
+    new GraphQLInputObjectType({
+      name,
+      description: `order by aggregate values of table "${t}"`,
+      fields: () => {
+        const orderBy = buildOrderByEnum(context);
+        const fields: GraphQLInputFieldConfigMap = { count: { type: orderBy, extensions: spec({ kind: 'order_count' }) } };
+        for (const op of allAggregateOps) {
+          const columns = aggregateColumns(access, op);
+          if (columns.length === 0) continue;
+          const opName = typeNames.aggregateOpOrderBy(t, op);
+          fields[op] = {
+            type: context.cache.getOrCreate(opName, () =>
+              new GraphQLInputObjectType({
+                name: opName,
+                description: `order by ${op}() on columns of table "${t}"`,
+                fields: () => Object.fromEntries(columns.map((c) => [c.fieldName, { type: orderBy, extensions: spec({ kind: 'order_column', column: c }) }])),
+              }),
+            ),
+            extensions: spec({ kind: 'order_aggregate_op', op }),
+          };
+        }
+        return sorted(fields);
+      },
+    }),
+  );
+}

@@ -1,0 +1,12 @@
+export { resolveSchema, type ResolveOptions } from './resolve-schema.js';
+export { qualifiedTableName } from './resolve-relationship.js';
+export type {
+  ColumnPair,
+  Inconsistency,
+  ResolvedColumn,
+  ResolvedRelationship,
+  ResolvedRootFields,
+  ResolvedSchema,
+  ResolvedTable,
+  RootFieldName,
+} from './resolved-schema.js';
