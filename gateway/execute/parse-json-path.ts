@@ -10,7 +10,10 @@ export function parseJsonPath(input: string): string[] | { error: string } {
   let first = true;
   while (i < input.length) {
     const c = input[i]!;
-    if (c === '.') {
+    if (c === '.' && input[i + 1] === '[') {
+      // Hasura also accepts `a.["b"]`.
+      i++;
+    } else if (c === '.') {
       i++;
       const match = /^[^.[\]]+/.exec(input.slice(i));
       if (!match) return fail('expected a key');

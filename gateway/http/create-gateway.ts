@@ -47,7 +47,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     return session;
   };
   const yoga = createYoga({
-    graphqlEndpoint: '/v1/graphql',
+    // `/v1alpha1/graphql` is Hasura's legacy endpoint; it keeps errors' HTTP statuses.
+    graphqlEndpoint: '/:version(v1|v1alpha1)/graphql',
     landingPage: false,
     healthCheckEndpoint: '/__yoga_health_unused',
     maskedErrors: false,

@@ -20,6 +20,10 @@ function checkParams(value: unknown, path: string): GraphQLParams {
   if (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string') {
     throw new GatewayError('parse-failed', 'expected a string for "operationName"', { path: `${path}.operationName`, status: 200 });
   }
+  const extensions = params.extensions as Record<string, unknown> | null | undefined;
+  if (extensions && typeof extensions === 'object' && extensions.persistedQuery !== undefined) {
+    throw new GatewayError('not-supported', 'Automatic Persisted Queries is not enabled', { path: '$', status: 200 });
+  }
   return params as GraphQLParams;
 }
 

@@ -32,7 +32,8 @@ export function indexRequestPaths(document: DocumentNode): Map<ASTNode, string> 
           paths.set(arg, `${fieldPath}.args.${arg.name.value}`);
           visitValue(arg.value, `${fieldPath}.args.${arg.name.value}`);
         }
-        for (const directive of selection.directives ?? []) if (!paths.has(directive)) paths.set(directive, fieldPath);
+        // Hasura reports a misplaced or unknown directive at the enclosing selection set.
+        for (const directive of selection.directives ?? []) if (!paths.has(directive)) paths.set(directive, path);
         if (selection.selectionSet) visitSelections(selection.selectionSet, `${fieldPath}.selectionSet`);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visitSelections(selection.selectionSet, path);

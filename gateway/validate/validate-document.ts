@@ -1,12 +1,20 @@
-import { specifiedRules, validate, ValuesOfCorrectTypeRule, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  NoUnusedVariablesRule,
+  specifiedRules,
+  validate,
+  ValuesOfCorrectTypeRule,
+  type DocumentNode,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { GatewayError } from '../errors/index.js';
 import { indexRequestPaths } from './request-paths.js';
 
 /**
  * Literal values are checked by the planner instead, with Hasura's messages and leniencies;
- * every other rule of the GraphQL spec applies.
+ * Hasura accepts declared-but-unused variables; every other rule of the GraphQL spec applies.
  */
-const rules = specifiedRules.filter((rule) => rule !== ValuesOfCorrectTypeRule);
+const rules = specifiedRules.filter((rule) => rule !== ValuesOfCorrectTypeRule && rule !== NoUnusedVariablesRule);
 
 /** graphql-js messages rewritten into Hasura's words; anything unknown keeps its own. */
 const rewrites: readonly [RegExp, (m: RegExpExecArray) => string][] = [
@@ -32,7 +40,8 @@ function rewrite(message: string): string {
 function toGatewayError(error: GraphQLError, paths: Map<unknown, string>): GatewayError {
   const node = error.nodes?.[error.nodes.length - 1];
   const first = error.nodes?.[0];
-  const path = (first && paths.get(first)) ?? (node && paths.get(node)) ?? '$';
+  // The last node is the most specific one (the spread that closes a fragment cycle, the variable use).
+  const path = (node && paths.get(node)) ?? (first && paths.get(first)) ?? '$';
   return new GatewayError('validation-failed', rewrite(error.message), { path, status: 200 });
 }
 

@@ -58,10 +58,10 @@ export function resolveRelationship(
     return { ok: { ...base, target: tableKey(target), mapping, nullable } };
   }
   if (fk && typeof fk === 'object') {
-    const spec = fk as { table: QualifiedName | string; columns?: readonly string[]; column?: string };
+    const spec = fk as { table: QualifiedName | string; columns?: string | readonly string[]; column?: string };
     const remote = model.tables.get(tableKey(qualifiedTableName(spec.table)));
     if (!remote) return { error: `table ${JSON.stringify(qualifiedTableName(spec.table).name)} does not exist` };
-    const columns = spec.columns ?? asList(spec.column);
+    const columns = asList(spec.columns ?? spec.column);
     const constraint = remote.foreignKeys.find(
       (f) => sameColumns(f.columns, columns) && tableKey(f.references) === tableKey(table),
     );
