@@ -20,10 +20,8 @@ function compileFunction(field: AggregateFunctionField, alias: string): Sql {
         field.columns.map((column) => {
           if (column.kind === 'typename') return [column.alias, compileText(column.typename)] as const;
           const value = sql`${keyword(field.op)}(${ident(alias, column.column)})`;
-          if (column.stringify) return [column.alias, sql`(${value})::text`] as const;
-          // avg and the statistics are GraphQL Floats (Hasura §3), whatever the column type.
-          const isFloat = field.op !== 'sum' && field.op !== 'max' && field.op !== 'min';
-          return [column.alias, isFloat ? sql`(${value})::float8` : value] as const;
+          // As Hasura, stringify-numeric-types follows the column's type, for every function.
+          return [column.alias, column.stringify ? sql`(${value})::text` : value] as const;
         }),
       );
   }

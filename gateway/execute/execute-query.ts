@@ -8,6 +8,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { planQuery, type QueryPlan, type Variables } from '../plan/index.js';
 import { compileQuery, type CompiledQuery } from '../compile/index.js';
 import { bindParams, type SessionVariables } from './bind-params.js';
@@ -26,6 +27,7 @@ export interface QueryDependencies {
   readonly pool: pg.Pool;
   readonly planCache: PlanCache<CachedQuery>;
   readonly stringifyNumeric: boolean;
+  readonly logger: Logger;
 }
 
 export interface QueryRequest {
@@ -83,6 +85,8 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
   const values = new Map<string, string | null>();
   if (cached.compiled) {
     const params = bindParams(cached.compiled.params, request.variables, request.session);
+    // SQL and parameters only at debug level: parameters are user data.
+    if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ sql: cached.compiled.text, params }, 'statement');
     const row = await runStatement(deps.pool, cached.statementName, cached.compiled.text, params, '$');
     cached.compiled.sqlFields.forEach((alias, i) => values.set(alias, row[i] ?? null));
   }

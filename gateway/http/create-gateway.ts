@@ -10,6 +10,7 @@ import type { Session } from '../session/index.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { useRoutes } from './use-routes.js';
 import { useSluiceGraphQL } from './use-sluice-graphql.js';
+import { useRequestLog } from './use-request-log.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -59,10 +60,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     parserAndValidationCache: { validationCache: false },
     schema: ({ request }: { request: Request }) => registry.current().schemaFor(sessionOf(request).role),
     plugins: [
+      useRequestLog(logger, sessions),
       useRoutes({ pool, metadataApi, session: { adminSecret: config.adminSecret }, sessions, version: `v${packageVersion}`, logger }),
       useSluiceGraphQL({
         sessionOf,
-        execution: { pool, planCache: new PlanCache<CachedQuery>(), stringifyNumeric: config.stringifyNumericTypes },
+        execution: { pool, planCache: new PlanCache<CachedQuery>(), stringifyNumeric: config.stringifyNumericTypes, logger },
         maxBodyBytes: config.maxBodyBytes,
         logger,
       }),

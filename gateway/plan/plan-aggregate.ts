@@ -69,8 +69,7 @@ function planFunctions(selectionSets: readonly SelectionSetNode[], type: GraphQL
         const columnDefinition = opType.getFields()[columnName];
         const columnSpec = columnDefinition && outputSpec(columnDefinition);
         if (!columnSpec || columnSpec.kind !== 'column') throw validationError(column.path, `field '${columnName}' not found in type: '${opType.name}'`);
-        const keepsType = spec.op === 'sum' || spec.op === 'max' || spec.op === 'min';
-        columns.push({ kind: 'column', alias: column.responseKey, column: columnSpec.column.name, stringify: keepsType && stringifies(columnSpec.column, context) });
+        columns.push({ kind: 'column', alias: column.responseKey, column: columnSpec.column.name, stringify: stringifies(columnSpec.column, context) });
       }
       fields.push({ kind: 'op', alias, op: spec.op, typename: opType.name, columns });
     } else {
