@@ -27,7 +27,7 @@ export function buildObjectType(context: BuildContext, access: SelectAccess): Gr
   return context.cache.getOrCreate(table.typeName, () =>
     new GraphQLObjectType({
       name: table.typeName,
-      description: table.description ?? descriptions.objectType(table.typeName),
+      description: table.description,
       fields: () => {
         const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
         for (const column of visibleColumns(access)) {
@@ -66,7 +66,8 @@ export function buildObjectType(context: BuildContext, access: SelectAccess): Gr
             };
           }
         }
-        return fields;
+        // Hasura lists fields by name; introspection clients and its tests see that order.
+        return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       },
     }),
   );

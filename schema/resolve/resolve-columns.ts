@@ -23,7 +23,7 @@ function resolveColumn(column: ColumnInfo, configuration: TableConfiguration | u
     scalar: scalarNameOfTypeName(scalarPgType.name),
     scalarPgType,
     isArray,
-    description: config?.comment ?? column.comment,
+    description: config?.comment === '' ? null : (config?.comment ?? column.comment),
   };
 }
 

@@ -2,8 +2,7 @@ import type { CustomRootFieldName, RootFieldKind, TableConfiguration } from '../
 import { defaultRootFieldNames, descriptions } from '../inflection/inflection.js';
 import type { ResolvedRootFields, RootFieldName } from './resolved-schema.js';
 
-function defaultDescription(kind: RootFieldKind, table: string, comment: string | null): string | null {
-  if (comment) return comment;
+function defaultDescription(kind: RootFieldKind, table: string): string {
   switch (kind) {
     case 'select':
       return descriptions.select(table);
@@ -33,20 +32,25 @@ function defaultDescription(kind: RootFieldKind, table: string, comment: string 
 function custom(value: CustomRootFieldName | null | undefined): { name?: string; comment?: string } {
   if (value == null) return {};
   if (typeof value === 'string') return { name: value };
-  return { ...(value.name ? { name: value.name } : {}), ...(value.comment ? { comment: value.comment } : {}) };
+  return { ...(value.name ? { name: value.name } : {}), ...(typeof value.comment === 'string' ? { comment: value.comment } : {}) };
 }
 
-/** Root field names and descriptions of a table, with `custom_root_fields` applied. */
+/**
+ * Root field names and descriptions of a table, with `custom_root_fields` applied. As in Hasura,
+ * a table comment does not replace the default descriptions, but an explicitly empty comment in
+ * metadata removes them.
+ */
 export function resolveRootFields(
   typeName: string,
   displayName: string,
-  tableComment: string | null,
   configuration: TableConfiguration | undefined,
 ): ResolvedRootFields {
   const defaults = defaultRootFieldNames(typeName);
+  const silenced = configuration?.comment === '';
   const entry = (kind: RootFieldKind): RootFieldName => {
     const override = custom(configuration?.custom_root_fields?.[kind]);
-    return { name: override.name ?? defaults[kind], description: override.comment ?? defaultDescription(kind, displayName, tableComment) };
+    const description = override.comment ?? (silenced ? null : defaultDescription(kind, displayName));
+    return { name: override.name ?? defaults[kind], description: description === '' ? null : description };
   };
   return {
     select: entry('select'),

@@ -1,6 +1,6 @@
 import { tableKey, type DatabaseModel, type TableInfo } from '../model/database-model.js';
 import type { Metadata, TableMetadata } from '../metadata/metadata.js';
-import { displayTableName, isValidGraphQLName, tableTypeName } from '../inflection/inflection.js';
+import { descriptions, displayTableName, isValidGraphQLName, tableTypeName } from '../inflection/inflection.js';
 import { resolveColumns } from './resolve-columns.js';
 import { qualifiedTableName, resolveRelationship } from './resolve-relationship.js';
 import { inferRelationships } from './infer-relationships.js';
@@ -46,7 +46,8 @@ export function resolveSchema(model: DatabaseModel, metadata: Metadata, options:
     const columns = resolveColumns(info, configuration, warnings);
     const columnsByName = new Map(columns.map((c) => [c.name, c]));
     const primaryKey = info.primaryKey?.columns.map((c) => columnsByName.get(c)) ?? null;
-    const description = configuration?.comment ?? info.comment;
+    // An explicitly empty comment in metadata means "no description", as in Hasura.
+    const description = configuration?.comment === '' ? null : (configuration?.comment ?? info.comment ?? descriptions.objectType(typeName));
     drafts.set(tableKey(info), {
       key: tableKey(info),
       info,
@@ -56,7 +57,7 @@ export function resolveSchema(model: DatabaseModel, metadata: Metadata, options:
       columnsByName,
       relationships: [],
       primaryKey: primaryKey && primaryKey.every((c) => c !== undefined) ? (primaryKey as ResolvedTable['columns'][number][]) : null,
-      rootFields: resolveRootFields(typeName, displayTableName(info.schema, info.name), description, configuration),
+      rootFields: resolveRootFields(typeName, displayTableName(info.schema, info.name), configuration),
       metadata: entry,
     });
   };

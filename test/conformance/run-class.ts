@@ -5,7 +5,7 @@
  */
 import { adaptFixture } from './adapt-fixture.js';
 import type { ConformanceDatabase } from './postgres.js';
-import { describeError } from './compare.js';
+import { describeFixtureFailure } from './describe-fixture-failure.js';
 import { loadYaml } from './load-yaml.js';
 import type { CaseRef, ClassPlan, FixtureFile } from './manifest.js';
 import { outcomeOf, type CaseOutcome } from './outcome.js';
@@ -40,7 +40,7 @@ async function post(ctx: RunContext, url: string, body: unknown, what: string): 
     throw new FixtureError(`${what} → ${url}: ${message}`);
   }
   if (result.status !== 200) {
-    throw new FixtureError(`${what} → ${url}: status ${result.status} (${describeError(result.body)})`);
+    throw new FixtureError(`${what} → ${url}: ${describeFixtureFailure(body, result.status, result.body)}`);
   }
 }
 
