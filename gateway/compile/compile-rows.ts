@@ -18,9 +18,7 @@ function direction(order: OrderBy): Sql {
 }
 
 /**
- * The rows of a table as a subquery: filtered, ordered, limited. Sort keys through
- * relationships are computed in the subquery as `__order_<n>` so the outer aggregate can order
- * by them too (Hasura pulls them up the same way).
+ * The rows of a table as a subquery: filtered, ordered, limited, with the table's columns only.
  */
 export function compileRows(rows: RowSource, correlation: { hop: Hop; outer: string } | null, context: CompileContext): CompiledRows {
   const alias = context.nextAlias();
@@ -31,25 +29,21 @@ export function compileRows(rows: RowSource, correlation: { hop: Hop; outer: str
   }
   if (rows.where) conditions.push(compileBoolExp(rows.where, { alias }, context));
 
-  const extraColumns: Sql[] = [];
   const innerOrder: Sql[] = [];
   const outerOrder: Sql[] = [];
-  rows.orderBy.forEach((order, i) => {
-    const key = compileOrderKey(order.key, alias, context);
-    innerOrder.push(sql`${key} ${direction(order)}`);
-    if (order.key.kind === 'column') {
-      outerOrder.push(sql`${ident(alias, order.key.column)} ${direction(order)}`);
-    } else {
-      extraColumns.push(sql`${key} AS ${ident(`__order_${i}`)}`);
-      outerOrder.push(sql`${ident(alias, `__order_${i}`)} ${direction(order)}`);
-    }
-  });
+  for (const order of rows.orderBy) {
+    innerOrder.push(sql`${compileOrderKey(order.key, alias, context)} ${direction(order)}`);
+    // The subquery keeps exactly the table's columns, so that its rows still have the table's
+    // row type (computed fields take the row as their argument); keys through relationships
+    // are therefore computed again for the outer ordering.
+    outerOrder.push(sql`${compileOrderKey(order.key, alias, context)} ${direction(order)}`);
+  }
   if (rows.distinctOn && rows.orderBy.length === 0) {
     for (const column of rows.distinctOn) innerOrder.push(sql`${ident(alias, column)}`);
   }
 
   const distinct = rows.distinctOn ? sql`DISTINCT ON (${join(rows.distinctOn.map((c) => ident(alias, c)))}) ` : sql``;
-  const columns = join([sql`${ident(alias)}.*`, ...extraColumns]);
+  const columns = sql`${ident(alias)}.*`;
   const where = conditions.length > 0 ? sql` WHERE ${join(conditions, sql` AND `)}` : sql``;
   const orderBy = innerOrder.length > 0 ? sql` ORDER BY ${join(innerOrder)}` : sql``;
   const limit = compileLimit(rows);

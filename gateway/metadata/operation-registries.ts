@@ -12,7 +12,7 @@ import { jsonSelect } from './json-select.js';
 import { permissionOperations } from './permission-operations.js';
 import { relationshipOperations } from './relationship-operations.js';
 import { runSql } from './run-sql.js';
-import { tableOperations } from './table-operations.js';
+import { tableOperations, trackTableV1 } from './table-operations.js';
 
 export type OperationRegistry = Readonly<Record<string, MetadataOperation>>;
 
@@ -32,5 +32,5 @@ const unprefixed: OperationRegistry = Object.fromEntries(
 const dml: OperationRegistry = { run_sql: runSql, insert: jsonInsert, select: jsonSelect, update: jsonUpdate, delete: jsonDelete, count: jsonCount };
 
 export const metadataRegistry: OperationRegistry = { ...unprefixed, ...prefixed };
-export const queryV1Registry: OperationRegistry = { ...prefixed, ...unprefixed, ...dml };
+export const queryV1Registry: OperationRegistry = { ...prefixed, ...unprefixed, track_table: trackTableV1, ...dml };
 export const queryV2Registry: OperationRegistry = dml;

@@ -10,6 +10,8 @@ import { GatewayError } from '../errors/index.js';
 import type { OperationResult, MetadataOperation } from './metadata-operation.js';
 import { checkSource, expectObject, optionalBoolean, requireString } from './parse-args.js';
 import { followSchemaChanges, locateTrackedTables, relocateTables } from './follow-schema-changes.js';
+import { existingFunctions, followFunctionDrops, referencedFunctions } from './follow-function-drops.js';
+import { sameTable } from './metadata-tables.js';
 
 /** Hasura answers with every value as text, exactly as Postgres printed it. */
 const textTypes = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -61,12 +63,18 @@ export const runSql: MetadataOperation = async (args, context): Promise<Operatio
   try {
     await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE');
     const before = readOnly ? undefined : await locateTrackedTables(client, context.metadata);
+    const functionsBefore = readOnly ? [] : await existingFunctions(client, referencedFunctions(context.metadata));
     const result = await client.query({ text: sql, rowMode: 'array', types: textTypes }).catch((error: unknown) => {
       throw runSqlError(error, sql, context.path);
     });
-    const metadata = before
+    let metadata = before
       ? followSchemaChanges(context.metadata, before, await relocateTables(client, before), { cascade, model, path: context.path })
       : context.metadata;
+    if (functionsBefore.length > 0) {
+      const survivors = await existingFunctions(client, functionsBefore);
+      const dropped = functionsBefore.filter((fn) => !survivors.some((s) => sameTable(s, fn)));
+      metadata = followFunctionDrops(metadata, dropped, { cascade, path: context.path });
+    }
     await client.query('COMMIT').catch((error: unknown) => {
       throw runSqlError(error, sql, context.path);
     });

@@ -30,11 +30,18 @@ async function trackOne(metadata: Metadata, args: JsonObject, context: Operation
   return withTables(metadata, (tables) => [...tables, entry]);
 }
 
-interface Dependent {
+export interface Dependent {
   readonly owner: QualifiedName;
-  readonly kind: 'object_relationships' | 'array_relationships';
+  readonly kind: 'object_relationships' | 'array_relationships' | 'computed_fields';
   readonly name: string;
 }
+
+/** How Hasura's `reportSchemaObj` names each kind of dependent object. */
+const dependentLabel: Record<Dependent['kind'], string> = {
+  object_relationships: 'relationship',
+  array_relationships: 'relationship',
+  computed_fields: 'computed field',
+};
 
 /** Relationships of other tables that point at `table`, which untracking would leave dangling. */
 export function dependentsOf(metadata: Metadata, table: QualifiedName, model: Parameters<typeof relationshipTarget>[0]): Dependent[] {
@@ -51,7 +58,7 @@ export function dependentsOf(metadata: Metadata, table: QualifiedName, model: Pa
   return found;
 }
 
-/** Removes the given relationships; used by `cascade`. */
+/** Removes the given relationships and computed fields; used by `cascade`. */
 export function dropDependents(metadata: Metadata, dependents: readonly Dependent[]): Metadata {
   return dependents.reduce(
     (md, d) => updateTable(md, d.owner, (t) => ({ ...t, [d.kind]: (t[d.kind] ?? []).filter((r) => r.name !== d.name) })),
@@ -60,7 +67,7 @@ export function dropDependents(metadata: Metadata, dependents: readonly Dependen
 }
 
 export function dependencyError(dependents: readonly Dependent[], path: string): GatewayError {
-  const list = dependents.map((d) => `relationship ${displayTableName(d.owner)}.${d.name} in source "default"`).join(', ');
+  const list = dependents.map((d) => `${dependentLabel[d.kind]} ${displayTableName(d.owner)}.${d.name} in source "default"`).join(', ');
   return new GatewayError('dependency-error', `cannot drop due to the following dependent objects : ${list}`, { path });
 }
 
@@ -109,6 +116,13 @@ const setTableIsEnum: MetadataOperation = async (args, context) => {
   requireTrackedTable(context.metadata, table, context.path);
   return change(updateTable(context.metadata, table, (t) => ({ ...t, is_enum: isEnum })));
 };
+
+/**
+ * `/v1/query`'s `track_table`: Hasura's legacy `TrackTable` parser falls back to a bare table
+ * name, so v1 setups may send `{type: track_table, args: "author"}`. `/v1/metadata`'s
+ * `pg_track_table` parses `TrackTableV2`, an object only.
+ */
+export const trackTableV1: MetadataOperation = (args, context) => single(trackOne)(typeof args === 'string' ? { table: args } : args, context);
 
 export const tableOperations: Record<string, MetadataOperation> = {
   pg_track_table: single(trackOne),

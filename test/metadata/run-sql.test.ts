@@ -104,6 +104,38 @@ describe('run_sql', () => {
     expect(await tables()).toEqual([]);
   });
 
+  it('untracks a function that a dropped table took with it, so it can be tracked again', async () => {
+    const create = `CREATE TABLE app.article (id int PRIMARY KEY, title text);
+      CREATE FUNCTION app.search_articles(search text) RETURNS SETOF app.article AS $$
+        SELECT * FROM app.article WHERE title ilike ('%' || search || '%')
+      $$ LANGUAGE sql STABLE;`;
+    await runSql({ sql: create });
+    await meta('pg_track_table', { table: { schema: 'app', name: 'article' } });
+    expect((await meta('pg_track_function', { function: { schema: 'app', name: 'search_articles' } })).status).toBe(200);
+    expect((await runSql({ sql: 'DROP TABLE app.article CASCADE', cascade: true })).status).toBe(200);
+    const source = (await f.store.load()).metadata.sources[0]!;
+    expect(source).not.toHaveProperty('functions');
+    expect(source.tables).toEqual([]);
+    await runSql({ sql: create });
+    expect((await meta('pg_track_function', { function: { schema: 'app', name: 'search_articles' } })).status).toBe(200);
+  });
+
+  it('refuses to drop the function of a computed field unless cascade, then removes the field', async () => {
+    await runSql({
+      sql: `CREATE TABLE app.author (id int PRIMARY KEY, name text);
+        CREATE FUNCTION app.shout(a app.author) RETURNS text AS $$ SELECT upper(a.name) $$ LANGUAGE sql STABLE;`,
+    });
+    await meta('pg_track_table', { table: { schema: 'app', name: 'author' } });
+    await meta('pg_add_computed_field', { table: { schema: 'app', name: 'author' }, name: 'loud', definition: { function: { schema: 'app', name: 'shout' } } });
+    expect(await runSql({ sql: 'DROP FUNCTION app.shout' })).toEqual({
+      status: 400,
+      body: { path: '$.args', code: 'dependency-error', error: 'cannot drop due to the following dependent objects : computed field app.author.loud in source "default"' },
+    });
+    expect((await runSql({ sql: "SELECT to_regproc('app.shout') IS NOT NULL AS kept" })).body).toMatchObject({ result: [['kept'], ['t']] });
+    expect((await runSql({ sql: 'DROP FUNCTION app.shout', cascade: true })).status).toBe(200);
+    expect(await tables()).toEqual([{ table: { schema: 'app', name: 'author' } }]);
+  });
+
   it('answers parse-failed without sql', async () => {
     expect((await runSql({})).body).toMatchObject({ code: 'parse-failed', error: 'key "sql" not found' });
   });

@@ -33,6 +33,14 @@ describe('table operations', () => {
     ]);
   });
 
+  it('tracks a table whose whole argument is its name, as v1 setups send it', async () => {
+    expect(await f.api.handleQueryV1({ type: 'bulk', args: [{ type: 'track_table', args: 'author' }] })).toEqual({
+      status: 200,
+      body: [{ message: 'success' }],
+    });
+    expect((await tables()).map((t) => t.table)).toEqual([{ schema: 'public', name: 'author' }]);
+  });
+
   it('stores the configuration and asks the gateway to reload once per change', async () => {
     const before = f.reloads.count;
     const configuration = { custom_name: 'Writer', custom_root_fields: { select: 'writers' }, column_config: { id: { custom_name: 'writerId' } } };
