@@ -108,6 +108,9 @@ export async function runClass(ctx: ClassContext, plan: ClassPlan): Promise<Clas
       await runFixtures(ctx, plan.fixtures.methodSetup);
     } catch (error) {
       failAll(method.cases, `method setup failed (${plan.fixtures.mode}): ${reasonOf(error)}`);
+      // Undo what the setup did before it failed, so one bad setup does not fail every later
+      // method with "already exists" and hide its own reason. Teardown errors are expected here.
+      await runFixtures(ctx, plan.fixtures.methodTeardown).catch(() => {});
       continue;
     }
     let failedFirst: string | undefined;
