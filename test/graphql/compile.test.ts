@@ -1,0 +1,143 @@
+/**
+ * The compiler in kysely's style: build a plan through the public plan and compile functions,
+ * assert the SQL text and its parameters, then run the statement on a real database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { introspectDatabase } from '../../schema/introspect/index.js';
+import { resolveSchema } from '../../schema/resolve/index.js';
+import { adminAccess, buildGraphQLSchema } from '../../schema/build/index.js';
+import type { Metadata } from '../../schema/metadata/metadata.js';
+import { planQuery, type Variables } from '../../gateway/plan/index.js';
+import { compileQuery, type CompiledQuery } from '../../gateway/compile/index.js';
+import { createSqlCompiler, ident, sql } from '../../gateway/compile/sql.js';
+import { bindParams } from '../../gateway/execute/bind-params.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let db: TestDatabase;
+let schema: GraphQLSchema;
+
+const hostileName = "x'); DROP TABLE author; --";
+
+/** The table whose name is not a GraphQL name is tracked under a custom name, so it can be planned. */
+const metadata: Metadata = {
+  version: 3,
+  sources: [{
+    name: 'default',
+    kind: 'postgres',
+    tables: [{ table: { schema: 'public', name: 'we"ird table' }, configuration: { custom_name: 'weird', column_config: { 'odd "col': { custom_name: 'odd_col' } } } }],
+  }],
+};
+
+function compile(query: string, variables: Variables = {}): CompiledQuery {
+  const operation = parse(query).definitions[0] as OperationDefinitionNode;
+  const plan = planQuery(operation, { schema, fragments: new Map(), variables, stringifyNumeric: false, inlinedVariables: new Set() });
+  const compiled = compileQuery(plan);
+  if (!compiled) throw new Error('nothing to compile');
+  return compiled;
+}
+
+/** Runs a compiled statement as the executor does and parses each root field's JSON text. */
+async function run(compiled: CompiledQuery, variables: Variables = {}): Promise<Record<string, unknown>> {
+  const values = bindParams(compiled.params, variables, {});
+  const result = await db.pool.query<string[]>({ text: compiled.text, values, rowMode: 'array' });
+  expect(result.rows).toHaveLength(1);
+  return Object.fromEntries(compiled.sqlFields.map((field, i) => [field, JSON.parse(result.rows[0]![i]!) as unknown]));
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('sluice_compile');
+  await db.pool.query(`
+    CREATE TABLE author (id int PRIMARY KEY, name text);
+    CREATE TABLE article (id int PRIMARY KEY, author_id int NOT NULL REFERENCES author (id), title text NOT NULL);
+    CREATE TABLE "we""ird table" ("odd ""col" int CONSTRAINT weird_pkey PRIMARY KEY);
+    INSERT INTO author VALUES (1, 'Ann'), (2, 'Bob'), (3, $$${hostileName}$$);
+    INSERT INTO article VALUES (10, 1, 'A1'), (11, 1, 'A2'), (12, 2, 'B1');
+    INSERT INTO "we""ird table" VALUES (7), (8);`);
+  const model = await introspectDatabase(db.pool);
+  const resolved = resolveSchema(model, metadata, { autoTrack: true, exposeSchemas: ['public'] });
+  schema = buildGraphQLSchema(resolved, adminAccess(resolved));
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const textParam = (value: unknown, path = '$') => ({
+  kind: 'param',
+  source: { kind: 'constant', value },
+  pgType: { schema: 'pg_catalog', name: 'text' },
+  array: false,
+  encoding: 'plain',
+  path,
+});
+
+describe('compileQuery', () => {
+  it('compiles a simple list to one json_agg over the schema-qualified table', async () => {
+    const compiled = compile('{ author { id name } }');
+    expect(compiled.text).toBe(
+      'SELECT ((SELECT coalesce(json_agg(json_build_object(($1)::"pg_catalog"."text", "_0"."id", ($2)::"pg_catalog"."text", "_0"."name")), \'[]\'::json) ' +
+        'FROM (SELECT "_0".* FROM "public"."author" AS "_0") AS "_0"))::text AS "0"',
+    );
+    expect(compiled.params).toEqual([textParam('id'), textParam('name')]);
+    expect(compiled.sqlFields).toEqual(['author']);
+    const data = await run(compiled);
+    const expected = (await db.pool.query('SELECT id, name FROM author')).rows;
+    expect(data.author).toEqual(expect.arrayContaining(expected));
+    expect(data.author).toHaveLength(expected.length);
+  });
+
+  it('makes where values, limits and keys $n parameters, never SQL text', async () => {
+    const compiled = compile(`{ author(where: {name: {_eq: ${JSON.stringify(hostileName)}}}, order_by: {id: desc}, limit: 2) { name } }`);
+    expect(compiled.text).not.toContain('DROP');
+    expect(compiled.text).not.toContain("'x'");
+    expect(compiled.text).toContain('FROM "public"."author" AS "_0" WHERE ("_0"."name" = ($2)::"pg_catalog"."text") ORDER BY "_0"."id" DESC NULLS FIRST LIMIT ($3)::"pg_catalog"."int4"');
+    expect(compiled.params).toEqual([
+      textParam('name'),
+      textParam(hostileName, '$.selectionSet.author.args.where.name._eq'),
+      { kind: 'param', source: { kind: 'constant', value: 2 }, pgType: { schema: 'pg_catalog', name: 'int4' }, array: false, encoding: 'plain', path: '$.selectionSet.author.args.limit' },
+    ]);
+    expect(await run(compiled)).toEqual({ author: [{ name: hostileName }] });
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM author')).rows).toEqual([{ n: 3 }]);
+  });
+
+  it('binds variables by reference, so one text serves every value', async () => {
+    const query = 'query ($n: String!) { author(where: {name: {_eq: $n}}) { id } }';
+    const ann = compile(query, { n: 'Ann' });
+    const bob = compile(query, { n: 'Bob' });
+    expect(bob.text).toBe(ann.text);
+    expect(ann.params[1]).toMatchObject({ source: { kind: 'variable', name: 'n', path: [] } });
+    expect(await run(ann, { n: 'Ann' })).toEqual({ author: [{ id: 1 }] });
+    expect(await run(ann, { n: 'Bob' })).toEqual({ author: [{ id: 2 }] });
+  });
+
+  it('orders nested arrays inside json_agg and filters them by the parent key', async () => {
+    const compiled = compile('{ author(order_by: {id: asc}, where: {articles: {}}) { id articles(order_by: {id: desc}, limit: 1) { title } } }');
+    expect(compiled.text).toContain('FROM "public"."article" AS "_');
+    expect(compiled.text).toMatch(/json_agg\(.*ORDER BY "_\d+"\."id" DESC NULLS FIRST\)/);
+    expect(await run(compiled)).toEqual({ author: [{ id: 1, articles: [{ title: 'A2' }] }, { id: 2, articles: [{ title: 'B1' }] }] });
+  });
+
+  it('quotes identifiers with " and spaces by doubling the quote', async () => {
+    const compiled = compile('{ weird(order_by: {odd_col: asc}) { odd_col } }');
+    expect(compiled.text).toContain('FROM "public"."we""ird table" AS "_0"');
+    expect(compiled.text).toContain('"_0"."odd ""col"');
+    expect(await run(compiled)).toEqual({ weird: [{ odd_col: 7 }, { odd_col: 8 }] });
+  });
+
+  it('puts every SQL root field of an operation in one statement, one column each', async () => {
+    const compiled = compile('{ one: author_by_pk(id: 1) { name } n: author_aggregate { aggregate { count } } __typename }');
+    expect(compiled.sqlFields).toEqual(['one', 'n']);
+    expect(compiled.text.match(/^SELECT /g)).toHaveLength(1);
+    expect(compiled.text).toMatch(/AS "0", .* AS "1"$/);
+    expect(await run(compiled)).toEqual({ one: { name: 'Ann' }, n: { aggregate: { count: 3 } } });
+  });
+});
+
+describe('sql module', () => {
+  it('quotes an identifier through one path that doubles "', () => {
+    const { text, params } = createSqlCompiler().compile(sql`SELECT * FROM ${ident('public', 'we"ird table')} WHERE x = ${hostileName}`);
+    expect(text).toBe('SELECT * FROM "public"."we""ird table" WHERE x = $1');
+    expect(params).toEqual([hostileName]);
+  });
+});
