@@ -1,13 +1,14 @@
 /**
  * Tracked functions and computed fields. Sluice's model has no functions yet, so these are
- * stored as given (names normalised to `{schema, name}`) and only their names are checked
- * against the table and its other fields; the function itself is not validated.
+ * stored as given (names normalised to `{schema, name}`). A computed field's function is checked
+ * against `pg_proc` (check-computed-field-function.ts); a tracked function is not validated yet.
  */
 import { GatewayError } from '../errors/index.js';
 import { tableKey, type QualifiedName } from '../../schema/model/database-model.js';
 import type { Metadata } from '../../schema/metadata/metadata.js';
 import { change, type MetadataOperation } from './metadata-operation.js';
-import { checkSource, expectObject, optionalBoolean, parseTableArg, parseTableName, requireString, type JsonObject } from './parse-args.js';
+import { checkSource, expectObject, optionalBoolean, optionalString, parseTableArg, parseTableName, requireString, type JsonObject } from './parse-args.js';
+import { checkComputedFieldFunction } from './check-computed-field-function.js';
 import { defaultSource, displayTableName, findTable, requireTrackedTable, sameTable, updateTable, type ComputedFieldMetadata } from './metadata-tables.js';
 
 interface FunctionEntry {
@@ -80,11 +81,28 @@ const addComputedField: MetadataOperation = async (args, context) => {
   if (taken) {
     throw new GatewayError('already-exists', `field "${name}" of table "${displayTableName(table)}" already exists`, { path: context.path });
   }
+  const defPath = `${context.path}.definition`;
+  const tableArgument = optionalString(definition, 'table_argument', defPath);
+  const sessionArgument = optionalString(definition, 'session_argument', defPath);
   const field: ComputedFieldMetadata = {
     name,
     definition: { ...definition, function: fn },
     ...(typeof obj.comment === 'string' ? { comment: obj.comment } : {}),
   };
+  const problem = await checkComputedFieldFunction(context.pool, table, { function: fn, table_argument: tableArgument, session_argument: sessionArgument });
+  if (problem !== undefined) {
+    // Hasura builds the field, finds it inconsistent and refuses the change with the object in `internal`.
+    const reason = `Inconsistent object: in table "${displayTableName(table)}": in computed field "${name}": ${problem}`;
+    const internal = [
+      {
+        definition: { definition: field.definition, name, source: 'default', comment: field.comment ?? null, table },
+        reason,
+        name: `computed_field ${name} in table ${displayTableName(table)} in source default`,
+        type: 'computed_field',
+      },
+    ];
+    throw new GatewayError('invalid-configuration', reason, { path: context.path, internal });
+  }
   return change(updateTable(context.metadata, table, (t) => ({ ...t, computed_fields: [...(t.computed_fields ?? []), field] })));
 };
 

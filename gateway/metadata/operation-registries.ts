@@ -5,6 +5,7 @@
  */
 import type { MetadataOperation } from './metadata-operation.js';
 import { documentOperations } from './document-operations.js';
+import { eventTriggerOperations } from './event-trigger-operations.js';
 import { functionOperations } from './function-operations.js';
 import { jsonInsert } from './json-insert.js';
 import { jsonCount, jsonDelete, jsonUpdate } from './json-mutations.js';
@@ -22,6 +23,7 @@ const prefixed: OperationRegistry = {
   ...permissionOperations,
   ...functionOperations,
   ...documentOperations,
+  ...eventTriggerOperations,
 };
 
 /** `track_table` for `pg_track_table`, and so on: the names of Hasura's v1 API. */
