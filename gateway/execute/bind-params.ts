@@ -6,14 +6,18 @@ import { parseJsonPath } from './parse-json-path.js';
 /** Session variables of a request, names lower-cased (`x-hasura-user-id`). */
 export type SessionVariables = Readonly<Record<string, string>>;
 
-function resolveSource(source: ParamSource, variables: Variables, session: SessionVariables): unknown {
+function resolveSource(source: ParamSource, variables: Variables, session: SessionVariables, runtime: RuntimeValues): unknown {
   switch (source.kind) {
     case 'constant':
       return source.value;
     case 'session':
       return session[source.name];
     case 'list':
-      return source.items.map((item) => resolveSource(item, variables, session));
+      return source.items.map((item) => resolveSource(item, variables, session, runtime));
+    case 'object':
+      return Object.fromEntries(source.fields.map(([key, item]) => [key, resolveSource(item, variables, session, runtime)]));
+    case 'runtime':
+      return runtime[source.name] ?? null;
     case 'variable': {
       let value: unknown = variables[source.name];
       for (const key of source.path) {
@@ -47,6 +51,9 @@ function encode(param: Param, value: unknown): unknown {
 }
 
 /** The values of a compiled statement's `$1…$n` for one request. */
-export function bindParams(params: readonly Param[], variables: Variables, session: SessionVariables): unknown[] {
-  return params.map((param) => encode(param, resolveSource(param.source, variables, session)));
+export function bindParams(params: readonly Param[], variables: Variables, session: SessionVariables, runtime: RuntimeValues = {}): unknown[] {
+  return params.map((param) => encode(param, resolveSource(param.source, variables, session, runtime)));
 }
+
+/** Values produced while executing a mutation (parent keys of nested inserts, counts). */
+export type RuntimeValues = Readonly<Record<string, unknown>>;

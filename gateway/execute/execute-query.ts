@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { planQuery, type QueryPlan, type Variables } from '../plan/index.js';
+import { planQuery, type PlanContext, type QueryPlan, type Variables } from '../plan/index.js';
 import { compileQuery, type CompiledQuery } from '../compile/index.js';
 import { bindParams, type SessionVariables } from './bind-params.js';
 import { variableShape } from './variable-shape.js';
@@ -38,7 +38,8 @@ export interface QueryRequest {
   readonly session: SessionVariables;
 }
 
-function cacheKey(request: QueryRequest, inlined: readonly string[]): string {
+/** Operation name, the shape of every variable, and the values of variables folded into constants. */
+export function cacheKey(request: QueryRequest, inlined: readonly string[]): string {
   const parts = [request.operation.name?.value ?? ''];
   for (const definition of request.operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
@@ -49,18 +50,18 @@ function cacheKey(request: QueryRequest, inlined: readonly string[]): string {
   return parts.join('\u0000');
 }
 
-function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cached: CachedQuery; inlined: string[] } {
+/** The planning context of a request; `inlinedVariables` fills while planning. */
+export function planContextOf(request: QueryRequest, stringifyNumeric: boolean): PlanContext {
   const fragments = new Map(
     request.document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
-  const inlinedVariables = new Set<string>();
-  const plan = planQuery(request.operation, {
-    schema: request.schema,
-    fragments,
-    variables: request.variables,
-    stringifyNumeric,
-    inlinedVariables,
-  });
+  return { schema: request.schema, fragments, variables: request.variables, stringifyNumeric, inlinedVariables: new Set<string>() };
+}
+
+function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cached: CachedQuery; inlined: string[] } {
+  const context = planContextOf(request, stringifyNumeric);
+  const inlinedVariables = context.inlinedVariables;
+  const plan = planQuery(request.operation, context);
   const compiled = compileQuery(plan);
   const statementName = compiled ? `sluice_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}` : '';
   return { cached: { plan, compiled, statementName }, inlined: [...inlinedVariables].sort() };

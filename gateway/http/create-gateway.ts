@@ -5,12 +5,13 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { createMetadataApi, createMetadataStore } from '../metadata/index.js';
-import { PlanCache, type CachedQuery } from '../execute/index.js';
+import { PlanCache, type CachedQuery, type CompiledMutation } from '../execute/index.js';
 import type { Session } from '../session/index.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { useRoutes } from './use-routes.js';
 import { useSluiceGraphQL } from './use-sluice-graphql.js';
 import { useRequestLog } from './use-request-log.js';
+import { useHasuraErrors } from './use-hasura-errors.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -61,10 +62,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema: ({ request }: { request: Request }) => registry.current().schemaFor(sessionOf(request).role),
     plugins: [
       useRequestLog(logger, sessions),
+      useHasuraErrors(),
       useRoutes({ pool, metadataApi, session: { adminSecret: config.adminSecret }, sessions, version: `v${packageVersion}`, logger }),
       useSluiceGraphQL({
         sessionOf,
-        execution: { pool, planCache: new PlanCache<CachedQuery>(), stringifyNumeric: config.stringifyNumericTypes, logger },
+        execution: {
+          pool,
+          planCache: new PlanCache<CachedQuery>(),
+          mutationCache: new PlanCache<CompiledMutation>(),
+          stringifyNumeric: config.stringifyNumericTypes,
+          logger,
+        },
         maxBodyBytes: config.maxBodyBytes,
         logger,
       }),

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { introspectDatabase } from '../../schema/introspect/index.js';
 import { resolveSchema, type ResolvedSchema } from '../../schema/resolve/index.js';
-import { adminAccess, buildGraphQLSchema } from '../../schema/build/index.js';
+import { adminAccess, buildGraphQLSchema, emptyAccess } from '../../schema/build/index.js';
 import type { DatabaseModel } from '../../schema/model/database-model.js';
 import type { MetadataStore } from '../metadata/index.js';
 import type { Config } from '../config/config.js';
@@ -61,7 +61,7 @@ export class SchemaRegistry {
       let schema = schemas.get(role);
       if (!schema) {
         // Role permissions are built by the permissions stage; a role without any sees nothing.
-        schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : new Map());
+        schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : emptyAccess());
         schemas.set(role, schema);
       }
       return schema;

@@ -11,7 +11,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors/index.js';
-import { executeQuery, type QueryDependencies } from '../execute/index.js';
+import { executeQuery, runMutation, type CompiledMutation, type PlanCache, type QueryDependencies } from '../execute/index.js';
 import { createDocumentValidator } from '../validate/index.js';
 import type { Session } from '../session/index.js';
 import { asGatewayError, errorsBody } from './graphql-response.js';
@@ -19,7 +19,7 @@ import { parseGraphQLBody } from './parse-graphql-body.js';
 
 export interface SluiceGraphQLOptions {
   readonly sessionOf: (request: Request) => Session;
-  readonly execution: QueryDependencies;
+  readonly execution: QueryDependencies & { readonly mutationCache: PlanCache<CompiledMutation> };
   readonly maxBodyBytes: number;
   readonly logger: Logger;
 }
@@ -62,17 +62,25 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
     onValidate({ setValidationFn }) {
       setValidationFn((schema: GraphQLSchema, document: DocumentNode) => validateDocument(schema, document).map(toGraphQLError));
     },
+    onSubscribe({ setSubscribeFn }) {
+      // Subscriptions run over websocket (a later issue); over HTTP they get a clear error.
+      setSubscribeFn(async (args: ExecutionArgs) => {
+        const session = options.sessionOf((args.contextValue as { request: Request }).request);
+        return errorResult([new GatewayError('validation-failed', 'subscriptions are only available over websocket', { status: 200 })], session);
+      });
+    },
     onExecute({ setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
-        const request = (args.contextValue as { request: Request }).request;
-        const session = options.sessionOf(request);
+        const session = options.sessionOf((args.contextValue as { request: Request }).request);
         try {
           const operation = getOperationAST(args.document, args.operationName ?? undefined);
           if (!operation) {
             const named = args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length > 1;
             throw new GatewayError('validation-failed', named ? 'operationName is required if a query contains multiple operations' : 'no operation found', { status: 200 });
           }
-          if (operation.operation === 'mutation') throw new GatewayError('validation-failed', 'no mutations exist', { status: 200 });
+          if (operation.operation === 'mutation' && !args.schema.getMutationType()) {
+            throw new GatewayError('validation-failed', 'no mutations exist', { status: 200 });
+          }
           if (operation.operation === 'subscription') {
             throw new GatewayError('validation-failed', 'subscriptions are only available over websocket', { status: 200 });
           }
@@ -80,10 +88,8 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
           if (coerced.errors) {
             throw new GatewayError('validation-failed', coerced.errors[0]!.message, { path: '$.variableValues', status: 200 });
           }
-          const data = await executeQuery(
-            { schema: args.schema, document: args.document, operation, variables: coerced.coerced, session: session.variables },
-            options.execution,
-          );
+          const request = { schema: args.schema, document: args.document, operation, variables: coerced.coerced, session: session.variables };
+          const data = operation.operation === 'mutation' ? await runMutation(request, options.execution) : await executeQuery(request, options.execution);
           return { data: {}, stringify: () => `{"data":${data}}` };
         } catch (error) {
           const gatewayError = asGatewayError(error);

@@ -14,7 +14,11 @@ export type ParamSource =
   | { readonly kind: 'constant'; readonly value: unknown }
   | { readonly kind: 'variable'; readonly name: string; readonly path: readonly (string | number)[] }
   | { readonly kind: 'session'; readonly name: string }
-  | { readonly kind: 'list'; readonly items: readonly ParamSource[] };
+  | { readonly kind: 'list'; readonly items: readonly ParamSource[] }
+  /** An object assembled from sources (rows of a batch insert, sent as one JSON value). */
+  | { readonly kind: 'object'; readonly fields: readonly (readonly [string, ParamSource])[] }
+  /** A value known only while executing (a parent row's key during a nested insert). */
+  | { readonly kind: 'runtime'; readonly name: string };
 
 /**
  * How a bound value is turned into what `pg` sends: `json` stringifies (jsonb values), `jsonPath`
@@ -147,4 +151,69 @@ export type RootField =
 export interface QueryPlan {
   readonly operation: 'query';
   readonly rootFields: readonly RootField[];
+}
+
+/** What a mutation root field answers with. */
+export type MutationOutput =
+  | {
+      readonly kind: 'response';
+      readonly fields: readonly (
+        | { readonly kind: 'affected_rows'; readonly alias: string }
+        | { readonly kind: 'returning'; readonly alias: string; readonly fields: readonly Field[] }
+        | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+      )[];
+    }
+  /** `insert_<t>_one`, `update_<t>_by_pk`, `delete_<t>_by_pk`: the row, or null. */
+  | { readonly kind: 'one'; readonly fields: readonly Field[] };
+
+export interface OnConflict {
+  readonly constraint: { readonly name: string; readonly columns: readonly string[]; readonly byIndex: boolean };
+  /** Empty: `DO NOTHING`. */
+  readonly updateColumns: readonly string[];
+  readonly where: BoolExp | null;
+}
+
+/** One row to insert: column values, and nested inserts through relationships. */
+export interface InsertRow {
+  readonly columns: readonly { readonly column: string; readonly value: Param }[];
+  /** Parents inserted first; their key is copied into this row's foreign key columns. */
+  readonly objectRelationships: readonly { readonly mapping: readonly { readonly from: string; readonly to: string }[]; readonly insert: NestedInsert }[];
+  /** Children inserted after; this row's key fills their foreign key columns. */
+  readonly arrayRelationships: readonly { readonly mapping: readonly { readonly from: string; readonly to: string }[]; readonly insert: NestedInsert }[];
+}
+
+export interface NestedInsert {
+  readonly table: QualifiedName;
+  readonly rows: readonly InsertRow[];
+  readonly onConflict: OnConflict | null;
+  /** Columns of the table with their types, for casting values. */
+  readonly columnTypes: ReadonlyMap<string, QualifiedName & { readonly array: boolean }>;
+  readonly primaryKey: readonly string[] | null;
+}
+
+export type UpdateOperation =
+  | { readonly kind: '_set'; readonly column: string; readonly value: Param }
+  | { readonly kind: '_inc'; readonly column: string; readonly value: Param }
+  | { readonly kind: '_append'; readonly column: string; readonly value: Param }
+  | { readonly kind: '_prepend'; readonly column: string; readonly value: Param }
+  | { readonly kind: '_delete_key'; readonly column: string; readonly value: Param }
+  | { readonly kind: '_delete_elem'; readonly column: string; readonly value: Param }
+  | { readonly kind: '_delete_at_path'; readonly column: string; readonly value: Param };
+
+export interface UpdateStep {
+  readonly table: QualifiedName;
+  readonly where: BoolExp;
+  readonly operations: readonly UpdateOperation[];
+}
+
+export type MutationField =
+  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+  | { readonly kind: 'insert'; readonly alias: string; readonly path: string; readonly insert: NestedInsert; readonly output: MutationOutput }
+  | { readonly kind: 'update'; readonly alias: string; readonly path: string; readonly update: UpdateStep; readonly output: MutationOutput }
+  | { readonly kind: 'update_many'; readonly alias: string; readonly path: string; readonly updates: readonly UpdateStep[]; readonly output: MutationOutput }
+  | { readonly kind: 'delete'; readonly alias: string; readonly path: string; readonly table: QualifiedName; readonly where: BoolExp; readonly output: MutationOutput };
+
+export interface MutationPlan {
+  readonly operation: 'mutation';
+  readonly rootFields: readonly MutationField[];
 }

@@ -1,5 +1,5 @@
 import type { ResolvedColumn, ResolvedSchema, ResolvedTable } from '../resolve/index.js';
-import type { SelectAccess } from './field-spec.js';
+import type { MutationTarget, RoleAccess, SelectAccess } from './field-spec.js';
 import type { ScalarTypes } from './scalar-types.js';
 import type { TypeCache } from './type-cache.js';
 
@@ -10,6 +10,20 @@ export interface BuildContext {
   readonly cache: TypeCache;
   /** The role's select access to a table, or undefined when it may not read it. */
   accessFor(tableKey: string): SelectAccess | undefined;
+  readonly access: RoleAccess;
+}
+
+/** A table's rights for mutation fields and nested inserts. */
+export function mutationTarget(context: BuildContext, key: string): MutationTarget | undefined {
+  const table = context.resolved.tablesByKey.get(key);
+  if (!table) return undefined;
+  return {
+    table,
+    insert: context.access.insert.get(key),
+    update: context.access.update.get(key),
+    delete: context.access.delete.get(key),
+    select: context.access.select.get(key),
+  };
 }
 
 /** The columns of a table that the access lets the role see, in table order. */

@@ -8,7 +8,8 @@ import {
   type GraphQLFieldConfigMap,
 } from 'graphql';
 import type { ResolvedSchema } from '../resolve/index.js';
-import type { OutputFieldSpec, SelectAccess } from './field-spec.js';
+import type { OutputFieldSpec, RoleAccess } from './field-spec.js';
+import { buildMutationRoot } from './build-mutation-root.js';
 import type { BuildContext } from './build-context.js';
 import { ScalarTypes } from './scalar-types.js';
 import { TypeCache } from './type-cache.js';
@@ -18,17 +19,20 @@ import { buildAggregateType } from './build-aggregate-type.js';
 
 const spec = (sluice: OutputFieldSpec) => ({ sluice });
 
-/** What a role may read, table by table (tables it may not read are absent). */
-export type RoleAccess = ReadonlyMap<string, SelectAccess>;
-
-/** The admin role reads every column of every row of every table. */
+/** The admin role reads and writes every column of every row of every table. */
 export function adminAccess(resolved: ResolvedSchema): RoleAccess {
-  return new Map(
-    resolved.tables.map((table) => [
-      table.key,
-      { table, columns: new Set(table.columns.map((c) => c.name)), filter: null, limit: null, allowAggregations: true },
-    ]),
-  );
+  const all = <T>(make: (table: ResolvedSchema['tables'][number]) => T) => new Map(resolved.tables.map((table) => [table.key, make(table)]));
+  return {
+    select: all((table) => ({ table, columns: new Set(table.columns.map((c) => c.name)), filter: null, limit: null, allowAggregations: true })),
+    insert: all((table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.insertable).map((c) => c.name)), check: null, presets: {} })),
+    update: all((table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.updatable).map((c) => c.name)), filter: null, check: null, presets: {} })),
+    delete: all((table) => ({ table, filter: null })),
+  };
+}
+
+/** A role that may do nothing: its schema has only `no_queries_available`. */
+export function emptyAccess(): RoleAccess {
+  return { select: new Map(), insert: new Map(), update: new Map(), delete: new Map() };
 }
 
 /**
@@ -40,11 +44,12 @@ export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess)
     resolved,
     scalars: new ScalarTypes(),
     cache: new TypeCache(),
-    accessFor: (key) => access.get(key),
+    accessFor: (key) => access.select.get(key),
+    access,
   };
   const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
   for (const table of resolved.tables) {
-    const tableAccess = access.get(table.key);
+    const tableAccess = access.select.get(table.key);
     if (!tableAccess) continue;
     const objectType = buildObjectType(context, tableAccess);
     const roots = table.rootFields;
@@ -82,5 +87,6 @@ export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess)
     fields.no_queries_available = { type: new GraphQLNonNull(GraphQLString) };
   }
   const sortedFields = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return new GraphQLSchema({ query: new GraphQLObjectType({ name: 'query_root', fields: sortedFields }) });
+  const mutation = buildMutationRoot(context);
+  return new GraphQLSchema({ query: new GraphQLObjectType({ name: 'query_root', fields: sortedFields }), ...(mutation ? { mutation } : {}) });
 }

@@ -17,6 +17,50 @@ export interface SelectAccess {
   readonly allowAggregations: boolean;
 }
 
+/** What one role may insert into one table (Hasura's insert permission; everything for admin). */
+export interface InsertAccess {
+  readonly table: ResolvedTable;
+  /** Columns the client may set, by Postgres column name. */
+  readonly columns: ReadonlySet<string>;
+  /** Permission check on the inserted rows, as metadata JSON; null means none. */
+  readonly check: Readonly<Record<string, unknown>> | null;
+  /** Column presets (`set`): values or session-variable names, applied over the client's. */
+  readonly presets: Readonly<Record<string, unknown>>;
+}
+
+/** What one role may update in one table. */
+export interface UpdateAccess {
+  readonly table: ResolvedTable;
+  readonly columns: ReadonlySet<string>;
+  readonly filter: Readonly<Record<string, unknown>> | null;
+  readonly check: Readonly<Record<string, unknown>> | null;
+  readonly presets: Readonly<Record<string, unknown>>;
+}
+
+/** What one role may delete from one table. */
+export interface DeleteAccess {
+  readonly table: ResolvedTable;
+  readonly filter: Readonly<Record<string, unknown>> | null;
+}
+
+/** Everything one role may do, table by table (keys are `tableKey`s); absent means nothing. */
+export interface RoleAccess {
+  readonly select: ReadonlyMap<string, SelectAccess>;
+  readonly insert: ReadonlyMap<string, InsertAccess>;
+  readonly update: ReadonlyMap<string, UpdateAccess>;
+  readonly delete: ReadonlyMap<string, DeleteAccess>;
+}
+
+/** The table a mutation root field writes, with the role's rights on it. */
+export interface MutationTarget {
+  readonly table: ResolvedTable;
+  readonly insert: InsertAccess | undefined;
+  readonly update: UpdateAccess | undefined;
+  readonly delete: DeleteAccess | undefined;
+  /** Select access for `returning` and `_one`/`_by_pk` results. */
+  readonly select: SelectAccess | undefined;
+}
+
 export type OutputFieldSpec =
   | { readonly kind: 'select'; readonly access: SelectAccess }
   | { readonly kind: 'select_by_pk'; readonly access: SelectAccess }
@@ -28,7 +72,16 @@ export type OutputFieldSpec =
   | { readonly kind: 'aggregate_fields' }
   | { readonly kind: 'nodes' }
   | { readonly kind: 'count' }
-  | { readonly kind: 'aggregate_op'; readonly op: AggregateOp };
+  | { readonly kind: 'aggregate_op'; readonly op: AggregateOp }
+  | { readonly kind: 'insert'; readonly target: MutationTarget }
+  | { readonly kind: 'insert_one'; readonly target: MutationTarget }
+  | { readonly kind: 'update'; readonly target: MutationTarget }
+  | { readonly kind: 'update_by_pk'; readonly target: MutationTarget }
+  | { readonly kind: 'update_many'; readonly target: MutationTarget }
+  | { readonly kind: 'delete'; readonly target: MutationTarget }
+  | { readonly kind: 'delete_by_pk'; readonly target: MutationTarget }
+  | { readonly kind: 'affected_rows' }
+  | { readonly kind: 'returning' };
 
 export type InputFieldSpec =
   | { readonly kind: 'and' }
@@ -41,7 +94,12 @@ export type InputFieldSpec =
   | { readonly kind: 'order_object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_array_aggregate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_count' }
-  | { readonly kind: 'order_aggregate_op'; readonly op: AggregateOp };
+  | { readonly kind: 'order_aggregate_op'; readonly op: AggregateOp }
+  | { readonly kind: 'insert_column'; readonly column: ResolvedColumn }
+  | { readonly kind: 'insert_object_relationship'; readonly relationship: ResolvedRelationship; readonly target: MutationTarget }
+  | { readonly kind: 'insert_array_relationship'; readonly relationship: ResolvedRelationship; readonly target: MutationTarget }
+  /** A column under `_set`, `_inc`, `_append`, …, or `pk_columns`. */
+  | { readonly kind: 'update_column'; readonly column: ResolvedColumn };
 
 export const numericAggregateOps = ['avg', 'stddev', 'stddev_pop', 'stddev_samp', 'sum', 'var_pop', 'var_samp', 'variance'] as const;
 export const comparableAggregateOps = ['max', 'min'] as const;

@@ -1,4 +1,4 @@
-export { adminAccess, buildGraphQLSchema, type RoleAccess } from './build-graphql-schema.js';
+export { adminAccess, buildGraphQLSchema, emptyAccess } from './build-graphql-schema.js';
 export {
   inputSpec,
   outputSpec,
@@ -8,4 +8,9 @@ export {
   type InputFieldSpec,
   type OutputFieldSpec,
   type SelectAccess,
+  type InsertAccess,
+  type UpdateAccess,
+  type DeleteAccess,
+  type MutationTarget,
+  type RoleAccess,
 } from './field-spec.js';

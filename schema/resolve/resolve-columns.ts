@@ -40,12 +40,12 @@ export function resolveColumns(
   for (const column of table.columns) {
     const resolved = resolveColumn(column, configuration);
     if (!isValidGraphQLName(resolved.fieldName)) {
-      warnings.push(`column "${column.name}" of "${table.schema}"."${table.name}" is not a valid GraphQL name; skipped`);
+      warnings.push(`column ${JSON.stringify(column.name)} of ${JSON.stringify(`${table.schema}.${table.name}`)} is not a valid GraphQL name; skipped`);
       continue;
     }
     if (!isValidGraphQLName(resolved.scalar)) {
       warnings.push(
-        `column "${column.name}" of "${table.schema}"."${table.name}" has type "${resolved.scalarPgType.name}", not a valid GraphQL name; skipped`,
+        `column ${JSON.stringify(column.name)} of ${JSON.stringify(`${table.schema}.${table.name}`)} has type "${resolved.scalarPgType.name}", not a valid GraphQL name; skipped`,
       );
       continue;
     }

@@ -33,12 +33,12 @@ export function resolveSchema(model: DatabaseModel, metadata: Metadata, options:
     const configuration = entry?.configuration;
     const typeName = configuration?.custom_name ?? tableTypeName(info.schema, info.name);
     if (!isValidGraphQLName(typeName)) {
-      warnings.push(`table "${info.schema}"."${info.name}" is not a valid GraphQL name; skipped`);
+      warnings.push(`table ${JSON.stringify(`${info.schema}.${info.name}`)} is not a valid GraphQL name; skipped`);
       if (entry) inconsistencies.push({ type: 'table', name: info.name, table: info, reason: `"${typeName}" is not a valid GraphQL name` });
       return;
     }
     if (typeNames.has(typeName)) {
-      warnings.push(`table "${info.schema}"."${info.name}" would be named "${typeName}", which is taken; skipped`);
+      warnings.push(`table ${JSON.stringify(`${info.schema}.${info.name}`)} would be named "${typeName}", which is taken; skipped`);
       if (entry) inconsistencies.push({ type: 'table', name: info.name, table: info, reason: `GraphQL type name "${typeName}" conflicts with another table` });
       return;
     }

@@ -1,0 +1,193 @@
+import type pg from 'pg';
+import { GatewayError, mapPostgresError } from '../errors/index.js';
+import type { MutationField, MutationPlan, NestedInsert } from '../plan/ir.js';
+import type { Variables } from '../plan/index.js';
+import { createCompileContext } from '../compile/compile-context.js';
+import {
+  compileDeleteStatement,
+  compileInsertedRowsOutput,
+  compileInsertRowStatement,
+  compileInsertStatement,
+  compileUpdateStatement,
+} from '../compile/compile-mutation.js';
+import { bindParams, type RuntimeValues, type SessionVariables } from './bind-params.js';
+import { compileStatement, type CompiledStatement } from './compiled-statement.js';
+
+/** A mutation plan with its statements, compiled once and reused for every request of its shape. */
+export class CompiledMutation {
+  private readonly statements = new Map<unknown, CompiledStatement>();
+  private readonly rowStatements = new WeakMap<NestedInsert, Map<string, CompiledStatement>>();
+
+  constructor(readonly plan: MutationPlan) {}
+
+  /** The single statement of a root field (or of one `update_many` step). */
+  statement(field: MutationField, step = 0): CompiledStatement {
+    const key = step === 0 ? field : `${field.alias}\u0000${step}`;
+    let compiled = this.statements.get(key);
+    if (!compiled) {
+      const context = createCompileContext();
+      switch (field.kind) {
+        case 'insert':
+          compiled = compileStatement(hasNestedRows(field.insert) ? compileInsertedRowsOutput(field.insert, field.output, context) : compileInsertStatement(field.insert, field.output, field.path, context));
+          break;
+        case 'update':
+          compiled = compileStatement(compileUpdateStatement(field.update, field.output, context));
+          break;
+        case 'update_many':
+          compiled = compileStatement(compileUpdateStatement(field.updates[step]!, field.output, context));
+          break;
+        case 'delete':
+          compiled = compileStatement(compileDeleteStatement(field.table, field.where, field.output, context));
+          break;
+        case 'typename':
+          throw new Error('__typename has no statement');
+      }
+      this.statements.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  /** The statement inserting one row of a nested insert, given which keys come from its parents. */
+  rowStatement(insert: NestedInsert, rowIndex: number, runtimeColumns: readonly string[]): CompiledStatement {
+    let byRow = this.rowStatements.get(insert);
+    if (!byRow) {
+      byRow = new Map();
+      this.rowStatements.set(insert, byRow);
+    }
+    const key = `${rowIndex}\u0000${runtimeColumns.join('\u0000')}`;
+    let compiled = byRow.get(key);
+    if (!compiled) {
+      compiled = compileStatement(compileInsertRowStatement(insert, rowIndex, runtimeColumns, createCompileContext()));
+      byRow.set(key, compiled);
+    }
+    return compiled;
+  }
+}
+
+export function hasNestedRows(insert: NestedInsert): boolean {
+  return insert.rows.some((row) => row.objectRelationships.length > 0 || row.arrayRelationships.length > 0);
+}
+
+interface Execution {
+  readonly client: pg.PoolClient;
+  readonly mutation: CompiledMutation;
+  readonly variables: Variables;
+  readonly session: SessionVariables;
+  readonly path: string;
+}
+
+async function run(execution: Execution, statement: CompiledStatement, runtime: RuntimeValues = {}): Promise<(string | null)[][]> {
+  const values = bindParams(statement.params, execution.variables, execution.session, runtime);
+  try {
+    const result = await execution.client.query<string[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' });
+    return result.rows as (string | null)[][];
+  } catch (error) {
+    throw mapPostgresError(error, execution.path);
+  }
+}
+
+interface Inserted {
+  readonly ctids: string[];
+  readonly rows: Record<string, unknown>[];
+  affected: number;
+}
+
+/**
+ * A nested insert, row by row (Hasura does the same): object-relationship parents first, their
+ * keys copied in, then the row, then array-relationship children with the foreign key filled.
+ */
+async function insertNested(execution: Execution, insert: NestedInsert, fromParent: Record<string, unknown>): Promise<Inserted> {
+  const inserted: Inserted = { ctids: [], rows: [], affected: 0 };
+  for (const [index, row] of insert.rows.entries()) {
+    const keys: Record<string, unknown> = { ...fromParent };
+    for (const relationship of row.objectRelationships) {
+      const parent = await insertNested(execution, relationship.insert, {});
+      inserted.affected += parent.affected;
+      const parentRow = parent.rows[0];
+      if (!parentRow) throw new GatewayError('not-exists', 'the related row of a nested insert was not inserted', { path: execution.path });
+      for (const pair of relationship.mapping) keys[pair.from] = parentRow[pair.to];
+    }
+    const runtimeColumns = Object.keys(keys).sort();
+    const result = await run(execution, execution.mutation.rowStatement(insert, index, runtimeColumns), keys);
+    const returned = result[0];
+    if (!returned) continue;
+    const rowValues = JSON.parse(returned[1] ?? 'null') as Record<string, unknown>;
+    inserted.ctids.push(returned[0]!);
+    inserted.rows.push(rowValues);
+    inserted.affected += 1;
+    for (const relationship of row.arrayRelationships) {
+      const childKeys: Record<string, unknown> = {};
+      for (const pair of relationship.mapping) childKeys[pair.to] = rowValues[pair.from];
+      const children = await insertNested(execution, relationship.insert, childKeys);
+      inserted.affected += children.affected;
+    }
+  }
+  return inserted;
+}
+
+async function executeField(execution: Execution, field: Exclude<MutationField, { kind: 'typename' }>): Promise<string> {
+  if (field.kind === 'insert' && hasNestedRows(field.insert)) {
+    const inserted = await insertNested(execution, field.insert, {});
+    const rows = await run(execution, execution.mutation.statement(field), { ctids: inserted.ctids, affected_rows: inserted.affected });
+    return rows[0]?.[0] ?? 'null';
+  }
+  if (field.kind === 'update_many') {
+    const answers: string[] = [];
+    for (let step = 0; step < field.updates.length; step++) {
+      const rows = await run(execution, execution.mutation.statement(field, step));
+      answers.push(rows[0]?.[0] ?? 'null');
+    }
+    return `[${answers.join(',')}]`;
+  }
+  const rows = await run(execution, execution.mutation.statement(field));
+  return rows[0]?.[0] ?? 'null';
+}
+
+/**
+ * Runs the root fields of a mutation in order, in ONE read-write transaction: any error rolls
+ * all of them back. The session variables are set as `hasura.user` for the transaction, so
+ * triggers (event capture among them) can see who wrote.
+ */
+export async function executeMutation(
+  pool: pg.Pool,
+  mutation: CompiledMutation,
+  variables: Variables,
+  session: SessionVariables,
+): Promise<string> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw new GatewayError('postgres-max-connections-error', 'no database connection became free in time; try again later', { status: 503, cause: error });
+  }
+  let failed = false;
+  try {
+    await client.query('BEGIN READ WRITE');
+    await client.query({ name: 'sluice_set_session', text: "SELECT set_config('hasura.user', $1, true)", values: [JSON.stringify(session)] });
+    let body = '{';
+    for (const [i, field] of mutation.plan.rootFields.entries()) {
+      if (i > 0) body += ',';
+      body += `${JSON.stringify(field.alias)}:`;
+      if (field.kind === 'typename') body += JSON.stringify(field.typename);
+      else body += await executeField({ client, mutation, variables, session, path: field.path }, field);
+    }
+    await client.query('COMMIT');
+    return `${body}}`;
+  } catch (error) {
+    failed = true;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
+    client.release(failed && !(await isIdle(client)));
+  }
+}
+
+async function isIdle(client: pg.PoolClient): Promise<boolean> {
+  try {
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

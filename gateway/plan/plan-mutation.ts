@@ -1,0 +1,115 @@
+import { GraphQLInputObjectType, GraphQLObjectType, getNamedType, type OperationDefinitionNode } from 'graphql';
+import { outputSpec, type MutationTarget } from '../../schema/build/index.js';
+import type { BoolExp, MutationField, MutationPlan } from './ir.js';
+import type { PlanContext } from './plan-context.js';
+import { collectFields, subSelections } from './collect-fields.js';
+import { planArguments, type Arguments } from './plan-arguments.js';
+import { and, planBoolExp } from './plan-bool-exp.js';
+import { planInsert } from './plan-insert.js';
+import { argumentType, planUpdate } from './plan-update.js';
+import { planMutationResponse, planMutationRow } from './plan-mutation-output.js';
+import { columnParam } from './make-param.js';
+import { fieldOf, type InputTree } from './input-tree.js';
+import { permissionFilter } from './plan-hop.js';
+import { validationError } from './validation-error.js';
+
+function listItems(tree: InputTree | undefined): InputTree[] {
+  if (!tree || tree.kind === 'null') return [];
+  return tree.kind === 'list' ? [...tree.items] : [tree];
+}
+
+function pkWhere(target: MutationTarget, value: (fieldName: string) => InputTree | undefined, path: string): BoolExp {
+  return and(
+    (target.table.primaryKey ?? []).map((column) => {
+      const tree = value(column.fieldName);
+      if (!tree || tree.kind === 'null') throw validationError(path, `missing required field '${column.fieldName}'`);
+      return { kind: 'compare' as const, operand: { column: column.name }, op: '_eq' as const, value: columnParam(tree, column, `${path}.${column.fieldName}`) };
+    }),
+  );
+}
+
+function whereOf(args: Arguments, field: Parameters<typeof argumentType>[0], target: MutationTarget, path: string, tree = args.get('where')): BoolExp {
+  const type = argumentType(field, 'where');
+  void target;
+  return and([tree && type ? planBoolExp(tree, type, `${path}.args.where`) : null]);
+}
+
+/** A mutation operation → its root fields in order; they run in one transaction. */
+export function planMutation(operation: OperationDefinitionNode, context: PlanContext): MutationPlan {
+  const root = context.schema.getMutationType();
+  if (!root) throw validationError('$', 'no mutations exist');
+  const rootFields: MutationField[] = [];
+  for (const collected of collectFields([operation.selectionSet], '$.selectionSet', context)) {
+    const node = collected.nodes[0]!;
+    const name = node.name.value;
+    const alias = collected.responseKey;
+    const path = collected.path;
+    if (name === '__typename') {
+      rootFields.push({ kind: 'typename', alias, typename: root.name });
+      continue;
+    }
+    const definition = root.getFields()[name];
+    const spec = definition && outputSpec(definition);
+    if (!definition || !spec) throw validationError(path, `field '${name}' not found in type: '${root.name}'`);
+    const args = planArguments(node, definition, path, context);
+    const outputType = getNamedType(definition.type) as GraphQLObjectType;
+    const selections = subSelections(collected);
+    const selectionPath = `${path}.selectionSet`;
+    switch (spec.kind) {
+      case 'insert':
+      case 'insert_one': {
+        const many = spec.kind === 'insert';
+        const objectsArg = many ? 'objects' : 'object';
+        const objects = many ? listItems(args.get('objects')) : [args.get('object')!];
+        const inputType = argumentType(definition, objectsArg)!;
+        const insert = planInsert(objects, inputType, args.get('on_conflict'), argumentType(definition, 'on_conflict'), spec.target, `${path}.args.${objectsArg}`);
+        const output = many ? planMutationResponse(selections, outputType, selectionPath, context) : planMutationRow(selections, outputType, selectionPath, context);
+        rootFields.push({ kind: 'insert', alias, path: `${path}.args.${objectsArg}`, insert, output });
+        break;
+      }
+      case 'update':
+      case 'update_by_pk': {
+        const byPk = spec.kind === 'update_by_pk';
+        const pkTree = args.get('pk_columns');
+        const where = byPk ? pkWhere(spec.target, (f) => (pkTree ? fieldOf(pkTree, f) : undefined), `${path}.args.pk_columns`) : whereOf(args, definition, spec.target, path);
+        const update = planUpdate((n) => args.get(n), (n) => argumentType(definition, n), and([where, spec.target.select ? permissionFilter(spec.target.select) : null]), spec.target, `${path}.args`);
+        const output = byPk ? planMutationRow(selections, outputType, selectionPath, context) : planMutationResponse(selections, outputType, selectionPath, context);
+        rootFields.push({ kind: 'update', alias, path: `${path}.args`, update, output });
+        break;
+      }
+      case 'update_many': {
+        const updatesType = argumentType(definition, 'updates')!;
+        const updates = listItems(args.get('updates')).map((item, i) => {
+          const itemPath = `${path}.args.updates[${i}]`;
+          const whereType = getNamedType(updatesType.getFields().where!.type) as GraphQLInputObjectType;
+          const whereTree = fieldOf(item, 'where');
+          const where = and([whereTree ? planBoolExp(whereTree, whereType, `${itemPath}.where`) : null]);
+          return planUpdate(
+            (n) => fieldOf(item, n),
+            (n) => {
+              const f = updatesType.getFields()[n];
+              return f ? (getNamedType(f.type) as GraphQLInputObjectType) : undefined;
+            },
+            where,
+            spec.target,
+            itemPath,
+          );
+        });
+        rootFields.push({ kind: 'update_many', alias, path: `${path}.args.updates`, updates, output: planMutationResponse(selections, outputType, selectionPath, context) });
+        break;
+      }
+      case 'delete':
+      case 'delete_by_pk': {
+        const byPk = spec.kind === 'delete_by_pk';
+        const where = byPk ? pkWhere(spec.target, (f) => args.get(f), `${path}.args`) : whereOf(args, definition, spec.target, path);
+        const info = spec.target.table.info;
+        const output = byPk ? planMutationRow(selections, outputType, selectionPath, context) : planMutationResponse(selections, outputType, selectionPath, context);
+        rootFields.push({ kind: 'delete', alias, path: `${path}.args`, table: { schema: info.schema, name: info.name }, where, output });
+        break;
+      }
+      default:
+        throw validationError(path, `field '${name}' not found in type: '${root.name}'`);
+    }
+  }
+  return { operation: 'mutation', rootFields };
+}
