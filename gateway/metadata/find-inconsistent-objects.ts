@@ -31,15 +31,17 @@ function checkRelationships(model: DatabaseModel, metadata: Metadata, entry: Tab
     for (const rel of rels ?? []) {
       const type = `${kind}_relation`;
       let reason: string | undefined;
+      let contextFree = false;
       if (info.columns.some((c) => c.name === rel.name)) reason = `relationship name "${rel.name}" conflicts with a column`;
       else {
         const result = resolveRelationshipMapping(model, metadata, info, kind, rel.using);
-        if (!result.ok) reason = result.reason;
+        if (!result.ok) ({ reason, contextFree = false } = result);
       }
       if (reason === undefined) continue;
+      const where = contextFree ? '' : `in table "${displayTableName(entry.table)}": in relationship "${rel.name}": `;
       problems.push({
         definition: { using: rel.using, name: rel.name, source: 'default', comment: rel.comment ?? null, table: entry.table },
-        reason: `Inconsistent object: in table "${displayTableName(entry.table)}": in relationship "${rel.name}": ${reason}`,
+        reason: `Inconsistent object: ${where}${reason}`,
         name: objectName(type, rel.name, entry),
         type,
       });

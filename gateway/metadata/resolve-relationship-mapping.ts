@@ -12,10 +12,14 @@ export type RelationshipKind = 'object' | 'array';
 
 export type RelationshipMapping =
   | { readonly ok: true; readonly remote: TableInfo; readonly mapping: readonly (readonly [string, string])[] }
-  | { readonly ok: false; readonly reason: string };
+  /**
+   * `contextFree`: Hasura reports this reason as is, not under "in table …: in relationship …"
+   * (an untracked remote table is found while resolving the target, outside that context).
+   */
+  | { readonly ok: false; readonly reason: string; readonly contextFree?: boolean };
 
-function fail(reason: string): RelationshipMapping {
-  return { ok: false, reason };
+function fail(reason: string, contextFree = false): RelationshipMapping {
+  return contextFree ? { ok: false, reason, contextFree } : { ok: false, reason };
 }
 
 function sameColumnSet(a: readonly string[], b: readonly string[]): boolean {
@@ -49,7 +53,7 @@ export function resolveRelationshipMapping(
   if (isJsonObject(using.manual_configuration)) {
     const manual = using.manual_configuration;
     const remote = trackedRemote(model, metadata, manual.remote_table);
-    if (typeof remote === 'string') return fail(remote);
+    if (typeof remote === 'string') return fail(remote, remote.endsWith('is not tracked'));
     if (!isJsonObject(manual.column_mapping)) return fail('column_mapping must be an object');
     const pairs = Object.entries(manual.column_mapping);
     if (pairs.length === 0) return fail('column_mapping must not be empty');
@@ -71,13 +75,13 @@ export function resolveRelationshipMapping(
     const constraint = table.foreignKeys.find((f) => sameColumnSet(f.columns, localColumns));
     if (!constraint) return fail('no foreign constraint exists on the given column(s)');
     const remote = trackedRemote(model, metadata, constraint.references);
-    if (typeof remote === 'string') return fail(remote);
+    if (typeof remote === 'string') return fail(remote, remote.endsWith('is not tracked'));
     return { ok: true, remote, mapping: constraint.columns.map((c, i) => [c, constraint.referencedColumns[i]!] as const) };
   }
   if (isJsonObject(fk)) {
     // An FK on the other table that points back at this one.
     const remote = trackedRemote(model, metadata, fk.table);
-    if (typeof remote === 'string') return fail(remote);
+    if (typeof remote === 'string') return fail(remote, remote.endsWith('is not tracked'));
     const remoteColumns = columnList(fk.columns ?? fk.column);
     if (!remoteColumns) return fail('foreign_key_constraint_on needs "column" or "columns"');
     const constraint = remote.foreignKeys.find(
