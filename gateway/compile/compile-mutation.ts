@@ -39,7 +39,8 @@ export function isUniformInsert(insert: NestedInsert): boolean {
  * value, so a batch of any size is one statement with one parameter and one prepared plan.
  */
 function compileUniformRows(insert: NestedInsert, path: string): { columns: Sql; source: Sql } {
-  const columns = insert.rows[0]?.columns.map((c) => c.column) ?? [];
+  // No rows at all still needs one column to name: any column, over an empty document.
+  const columns = insert.rows[0]?.columns.map((c) => c.column) ?? [[...insert.columnTypes.keys()][0]!];
   const rows: ParamSource = {
     kind: 'list',
     // jsonb values stay JSON inside the rows document; everything else is read by the column type's input function.
@@ -81,7 +82,7 @@ function compileValuesRows(insert: NestedInsert, runtimeColumns: readonly string
 /** A whole flat insert with its answer, as one statement. */
 export function compileInsertStatement(insert: NestedInsert, output: MutationOutput, path: string, context: CompileContext): Sql {
   const target = context.nextAlias();
-  const { columns, source } = isUniformInsert(insert) && insert.rows.length > 0 ? compileUniformRows(insert, path) : compileValuesRows(insert);
+  const { columns, source } = isUniformInsert(insert) ? compileUniformRows(insert, path) : compileValuesRows(insert);
   const conflict = compileOnConflict(insert.onConflict, target, context);
   const dml = sql`INSERT INTO ${table(insert.table)} AS ${ident(target)} (${columns})${source}${conflict} RETURNING ${ident(target)}.*`;
   return withOutput(dml, output, context);
@@ -93,17 +94,19 @@ export function compileInsertRowStatement(insert: NestedInsert, rowIndex: number
   const single: NestedInsert = { ...insert, rows: [insert.rows[rowIndex]!] };
   const { columns, source } = compileValuesRows(single, runtimeColumns);
   const conflict = compileOnConflict(insert.onConflict, target, context);
-  return sql`INSERT INTO ${table(insert.table)} AS ${ident(target)} (${columns})${source}${conflict} RETURNING ${ident(target)}.ctid::text, row_to_json(${ident(target)})::text`;
+  return sql`INSERT INTO ${table(insert.table)} AS ${ident(target)} (${columns})${source}${conflict} RETURNING row_to_json(${ident(target)})::text`;
 }
 
-/** The answer of a nested insert: the rows it inserted, found again by `ctid`, in order. */
+/**
+ * The answer of a nested insert, over the rows its statements returned (as one JSON array,
+ * in insertion order). Works for views and tables without a key; relationships are read
+ * after all nested rows were written, so they include them.
+ */
 export function compileInsertedRowsOutput(insert: NestedInsert, output: MutationOutput, context: CompileContext): Sql {
-  const keys = context.nextAlias();
-  const row = context.nextAlias();
-  const ctids: Param = jsonParam({ kind: 'runtime', name: 'ctids' }, '$');
-  const rows = sql`(SELECT ${ident(row)}.*, ${ident(keys)}.ordinality AS "__sluice_order" FROM jsonb_array_elements_text(${compileParam(ctids)}) WITH ORDINALITY AS ${ident(keys)}(ctid, ordinality) JOIN ${table(insert.table)} AS ${ident(row)} ON ${ident(row)}.ctid = (${ident(keys)}.ctid)::tid)`;
+  const returned: Param = { kind: 'param', source: { kind: 'runtime', name: 'rows' }, pgType: { schema: 'pg_catalog', name: 'jsonb' }, array: false, encoding: 'plain', path: '$' };
+  const rows = sql`ROWS FROM (jsonb_populate_recordset(NULL::${table(insert.table)}, ${compileParam(returned)}))`;
   const affected: Param = { kind: 'param', source: { kind: 'runtime', name: 'affected_rows' }, pgType: { schema: 'pg_catalog', name: 'int4' }, array: false, encoding: 'plain', path: '$' };
-  return sql`SELECT (${compileMutationOutput(output, rows, compileParam(affected), context, (alias) => ident(alias, '__sluice_order'))})::text`;
+  return sql`SELECT (${compileMutationOutput(output, rows, compileParam(affected), context)})::text`;
 }
 
 function setItem(operation: UpdateStep['operations'][number], target: string): Sql {

@@ -87,7 +87,8 @@ async function run(execution: Execution, statement: CompiledStatement, runtime: 
 }
 
 interface Inserted {
-  readonly ctids: string[];
+  /** Rows as Postgres returned them (JSON text, so no number loses precision on the way back). */
+  readonly texts: string[];
   readonly rows: Record<string, unknown>[];
   affected: number;
 }
@@ -97,7 +98,7 @@ interface Inserted {
  * keys copied in, then the row, then array-relationship children with the foreign key filled.
  */
 async function insertNested(execution: Execution, insert: NestedInsert, fromParent: Record<string, unknown>): Promise<Inserted> {
-  const inserted: Inserted = { ctids: [], rows: [], affected: 0 };
+  const inserted: Inserted = { texts: [], rows: [], affected: 0 };
   for (const [index, row] of insert.rows.entries()) {
     const keys: Record<string, unknown> = { ...fromParent };
     for (const relationship of row.objectRelationships) {
@@ -111,8 +112,8 @@ async function insertNested(execution: Execution, insert: NestedInsert, fromPare
     const result = await run(execution, execution.mutation.rowStatement(insert, index, runtimeColumns), keys);
     const returned = result[0];
     if (!returned) continue;
-    const rowValues = JSON.parse(returned[1] ?? 'null') as Record<string, unknown>;
-    inserted.ctids.push(returned[0]!);
+    const rowValues = JSON.parse(returned[0] ?? 'null') as Record<string, unknown>;
+    inserted.texts.push(returned[0]!);
     inserted.rows.push(rowValues);
     inserted.affected += 1;
     for (const relationship of row.arrayRelationships) {
@@ -128,7 +129,7 @@ async function insertNested(execution: Execution, insert: NestedInsert, fromPare
 async function executeField(execution: Execution, field: Exclude<MutationField, { kind: 'typename' }>): Promise<string> {
   if (field.kind === 'insert' && hasNestedRows(field.insert)) {
     const inserted = await insertNested(execution, field.insert, {});
-    const rows = await run(execution, execution.mutation.statement(field), { ctids: inserted.ctids, affected_rows: inserted.affected });
+    const rows = await run(execution, execution.mutation.statement(field), { rows: `[${inserted.texts.join(',')}]`, affected_rows: inserted.affected });
     return rows[0]?.[0] ?? 'null';
   }
   if (field.kind === 'update_many') {

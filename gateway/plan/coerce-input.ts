@@ -10,6 +10,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { ParamSource } from './ir.js';
+import { GatewayError } from '../errors/index.js';
 import type { InputTree } from './input-tree.js';
 import { describeValueKind, validationError } from './validation-error.js';
 
@@ -80,7 +81,10 @@ export function coerceInput(
       fields.push([name, coerceInput(field.value, definition.type, variables, fieldPath, inlined)]);
     }
     for (const definition of Object.values(defined)) {
-      if (definition.type instanceof GraphQLNonNull && !fields.some(([name]) => name === definition.name)) {
+      if (fields.some(([name]) => name === definition.name)) continue;
+      if (definition.defaultValue !== undefined) {
+        fields.push([definition.name, coerceVariable(definition.defaultValue, definition.type, { kind: 'constant', value: definition.defaultValue }, `${path}.${definition.name}`)]);
+      } else if (definition.type instanceof GraphQLNonNull) {
         throw validationError(path, `missing required field '${definition.name}'`);
       }
     }
@@ -98,11 +102,16 @@ export function coerceInput(
 }
 
 function coerceScalarLiteral(node: ValueNode, type: GraphQLScalarType, variables: Variables, path: string): unknown {
+  // Like Hasura's column parsers, a string is accepted for any scalar: Postgres reads it with
+  // the column type's input function ("2147483647" for an Int, "true" for a Boolean).
+  if (node.kind === Kind.STRING) return node.value;
   switch (type.name) {
     case 'Int':
       if (node.kind === Kind.INT) {
         const n = Number(node.value);
-        if (!int32(n)) throw validationError(path, `The value ${n} lies outside the bounds or is not an integer`);
+        if (!int32(n)) {
+          throw new GatewayError('parse-failed', `The value ${n} lies outside the bounds or is not an integer. Maybe it is a float, or is there integer overflow?`, { path, status: 400 });
+        }
         return n;
       }
       throw validationError(path, `expected a 32-bit integer for type 'Int', but found ${astKind(node)}`);
@@ -110,12 +119,14 @@ function coerceScalarLiteral(node: ValueNode, type: GraphQLScalarType, variables
       if (node.kind === Kind.INT || node.kind === Kind.FLOAT) return Number(node.value);
       throw validationError(path, `expected a float for type 'Float', but found ${astKind(node)}`);
     case 'String':
-      if (node.kind === Kind.STRING) return node.value;
       throw validationError(path, `expected a string for type 'String', but found ${astKind(node)}`);
     case 'Boolean':
       if (node.kind === Kind.BOOLEAN) return node.value;
       throw validationError(path, `expected a boolean for type 'Boolean', but found ${astKind(node)}`);
     default:
+      // A number that JavaScript cannot hold exactly (a bigint or numeric literal) stays text;
+      // Postgres parses it with the column type's own input function.
+      if ((node.kind === Kind.INT || node.kind === Kind.FLOAT) && String(Number(node.value)) !== node.value) return node.value;
       return valueFromASTUntyped(node, variables);
   }
 }
@@ -125,7 +136,9 @@ export function coerceVariable(value: unknown, type: GraphQLInputType, source: P
   if (type instanceof GraphQLNonNull) return coerceVariable(value, type.ofType, source, path);
   if (value === null || value === undefined) return { kind: 'null' };
   const at = (key: string | number): ParamSource =>
-    source.kind === 'variable' ? { ...source, path: [...source.path, key] } : { kind: 'constant', value: undefined };
+    source.kind === 'variable'
+      ? { ...source, path: [...source.path, key] }
+      : { kind: 'constant', value: (value as Record<string | number, unknown>)[key] };
   if (type instanceof GraphQLList) {
     const items = Array.isArray(value) ? value : [value];
     return {

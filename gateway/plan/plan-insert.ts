@@ -44,9 +44,10 @@ export function planInsert(
   target: MutationTarget,
   path: string,
   determined: ReadonlySet<string> = new Set(),
+  indexed = true,
 ): NestedInsert {
   const onConflict = planOnConflict(onConflictTree, onConflictType, target, `${path.replace(/\.(objects|object|data)$/, '')}.on_conflict`);
-  const rows = objects.map((object, i) => planInsertRow(object, inputType, target, objects.length > 1 || path.endsWith('objects') || path.endsWith('data') ? `${path}[${i}]` : path, determined));
+  const rows = objects.map((object, i) => planInsertRow(object, inputType, target, indexed ? `${path}[${i}]` : path, determined));
   if (onConflict && onConflict.updateColumns.length === 0 && rows.some((r) => r.objectRelationships.length > 0 || r.arrayRelationships.length > 0)) {
     throw validationError(path, 'nested inserts cannot be combined with an on_conflict that does nothing (update_columns: [])');
   }
@@ -65,36 +66,48 @@ function planInsertRow(tree: InputTree, type: GraphQLInputObjectType, target: Mu
   };
   if (tree.kind !== 'object') return row;
   const fields = type.getFields();
-  const byParent = new Set(determined);
+  // Columns filled from a related row: by the parent of this nested insert, or by an object
+  // relationship inserted first. Setting them too is an error, reported where Hasura reports it.
+  const fromRelationship = new Map<string, string>();
   for (const [name, value] of tree.fields) {
     const definition = fields[name]!;
     const spec = inputSpec(definition);
     const fieldPath = `${path}.${name}`;
-    if (spec?.kind === 'insert_object_relationship' && value.kind === 'object') {
-      for (const pair of spec.relationship.mapping) byParent.add(pair.from);
+    if (spec?.kind === 'insert_object_relationship' && value.kind === 'object' && spec.relationship.insertionOrder === 'before_parent') {
+      for (const pair of spec.relationship.mapping) fromRelationship.set(pair.from, fieldPath);
       const relType = getNamedType(definition.type) as GraphQLInputObjectType;
       const dataType = getNamedType(relType.getFields().data!.type) as GraphQLInputObjectType;
       const onConflictField = relType.getFields().on_conflict;
       row.objectRelationships.push({
         mapping: spec.relationship.mapping,
-        insert: planInsert([fieldOf(value, 'data')!], dataType, fieldOf(value, 'on_conflict'), onConflictField && (getNamedType(onConflictField.type) as GraphQLInputObjectType), spec.target, `${fieldPath}.data`),
+        insert: planInsert([fieldOf(value, 'data')!], dataType, fieldOf(value, 'on_conflict'), onConflictField && (getNamedType(onConflictField.type) as GraphQLInputObjectType), spec.target, `${fieldPath}.data`, new Set(), false),
       });
-    } else if (spec?.kind === 'insert_array_relationship' && value.kind === 'object') {
+    } else if ((spec?.kind === 'insert_array_relationship' || spec?.kind === 'insert_object_relationship') && value.kind === 'object') {
       const relType = getNamedType(definition.type) as GraphQLInputObjectType;
       const dataType = getNamedType(relType.getFields().data!.type) as GraphQLInputObjectType;
       const onConflictField = relType.getFields().on_conflict;
       row.arrayRelationships.push({
         mapping: spec.relationship.mapping,
-        insert: planInsert(listItems(fieldOf(value, 'data')), dataType, fieldOf(value, 'on_conflict'), onConflictField && (getNamedType(onConflictField.type) as GraphQLInputObjectType), spec.target, `${fieldPath}.data`, new Set(spec.relationship.mapping.map((p) => p.to))),
+        insert: planInsert(
+          spec.kind === 'insert_array_relationship' ? listItems(fieldOf(value, 'data')) : [fieldOf(value, 'data')!],
+          dataType,
+          fieldOf(value, 'on_conflict'),
+          onConflictField && (getNamedType(onConflictField.type) as GraphQLInputObjectType),
+          spec.target,
+          `${fieldPath}.data`,
+          new Set(spec.relationship.mapping.map((p) => p.to)),
+          spec.kind === 'insert_array_relationship',
+        ),
       });
     }
   }
   for (const [name, value] of tree.fields) {
     const spec = inputSpec(fields[name]!);
     if (spec?.kind !== 'insert_column') continue;
-    if (byParent.has(spec.column.name)) {
-      throw validationError(`${path}.${name}`, `cannot insert "${spec.column.name}" columns as their values are already being determined by parent insert`);
-    }
+    const message = `cannot insert "${spec.column.name}" columns as their values are already being determined by parent insert`;
+    if (determined.has(spec.column.name)) throw validationError(path, message);
+    const relationshipPath = fromRelationship.get(spec.column.name);
+    if (relationshipPath) throw validationError(relationshipPath, message);
     const value2 = spec.column.isArray ? columnArrayParam(value, spec.column, `${path}.${name}`) : columnParam(value, spec.column, `${path}.${name}`);
     row.columns.push({ column: spec.column.name, value: value2 });
   }

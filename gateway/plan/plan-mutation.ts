@@ -62,7 +62,7 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
         const objectsArg = many ? 'objects' : 'object';
         const objects = many ? listItems(args.get('objects')) : [args.get('object')!];
         const inputType = argumentType(definition, objectsArg)!;
-        const insert = planInsert(objects, inputType, args.get('on_conflict'), argumentType(definition, 'on_conflict'), spec.target, `${path}.args.${objectsArg}`);
+        const insert = planInsert(objects, inputType, args.get('on_conflict'), argumentType(definition, 'on_conflict'), spec.target, `${path}.args.${objectsArg}`, new Set(), many);
         const output = many ? planMutationResponse(selections, outputType, selectionPath, context) : planMutationRow(selections, outputType, selectionPath, context);
         rootFields.push({ kind: 'insert', alias, path: `${path}.args.${objectsArg}`, insert, output });
         break;
@@ -74,7 +74,8 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
         const where = byPk ? pkWhere(spec.target, (f) => (pkTree ? fieldOf(pkTree, f) : undefined), `${path}.args.pk_columns`) : whereOf(args, definition, spec.target, path);
         const update = planUpdate((n) => args.get(n), (n) => argumentType(definition, n), and([where, spec.target.select ? permissionFilter(spec.target.select) : null]), spec.target, `${path}.args`);
         const output = byPk ? planMutationRow(selections, outputType, selectionPath, context) : planMutationResponse(selections, outputType, selectionPath, context);
-        rootFields.push({ kind: 'update', alias, path: `${path}.args`, update, output });
+        // Hasura reports database errors of updates and deletes at `$`.
+        rootFields.push({ kind: 'update', alias, path: '$', update, output });
         break;
       }
       case 'update_many': {
@@ -95,7 +96,7 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
             itemPath,
           );
         });
-        rootFields.push({ kind: 'update_many', alias, path: `${path}.args.updates`, updates, output: planMutationResponse(selections, outputType, selectionPath, context) });
+        rootFields.push({ kind: 'update_many', alias, path: '$', updates, output: planMutationResponse(selections, outputType, selectionPath, context) });
         break;
       }
       case 'delete':
@@ -104,7 +105,7 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
         const where = byPk ? pkWhere(spec.target, (f) => args.get(f), `${path}.args`) : whereOf(args, definition, spec.target, path);
         const info = spec.target.table.info;
         const output = byPk ? planMutationRow(selections, outputType, selectionPath, context) : planMutationResponse(selections, outputType, selectionPath, context);
-        rootFields.push({ kind: 'delete', alias, path: `${path}.args`, table: { schema: info.schema, name: info.name }, where, output });
+        rootFields.push({ kind: 'delete', alias, path: '$', table: { schema: info.schema, name: info.name }, where, output });
         break;
       }
       default:

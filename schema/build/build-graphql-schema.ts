@@ -24,10 +24,25 @@ export function adminAccess(resolved: ResolvedSchema): RoleAccess {
   const all = <T>(make: (table: ResolvedSchema['tables'][number]) => T) => new Map(resolved.tables.map((table) => [table.key, make(table)]));
   return {
     select: all((table) => ({ table, columns: new Set(table.columns.map((c) => c.name)), filter: null, limit: null, allowAggregations: true })),
-    insert: all((table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.insertable).map((c) => c.name)), check: null, presets: {} })),
-    update: all((table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.updatable).map((c) => c.name)), filter: null, check: null, presets: {} })),
-    delete: all((table) => ({ table, filter: null })),
+    insert: writable(resolved, (table) => table.info.insertable, (table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.insertable).map((c) => c.name)), check: null, presets: {} })),
+    update: writable(resolved, (table) => table.info.updatable, (table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.updatable).map((c) => c.name)), filter: null, check: null, presets: {} })),
+    delete: new Map(resolved.tables.filter((table) => table.info.deletable).map((table) => [table.key, { table, filter: null }])),
   };
+}
+
+/** Access for the tables that allow an operation and have at least one column for it. */
+function writable<T extends { columns: ReadonlySet<string> }>(
+  resolved: ResolvedSchema,
+  allows: (table: ResolvedSchema['tables'][number]) => boolean,
+  make: (table: ResolvedSchema['tables'][number]) => T,
+): Map<string, T> {
+  const result = new Map<string, T>();
+  for (const table of resolved.tables) {
+    if (!allows(table)) continue;
+    const access = make(table);
+    if (access.columns.size > 0) result.set(table.key, access);
+  }
+  return result;
 }
 
 /** A role that may do nothing: its schema has only `no_queries_available`. */

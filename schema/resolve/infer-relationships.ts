@@ -85,6 +85,7 @@ function objectCandidate(table: TableInfo, target: TableInfo, fk: ForeignKey, am
       nullable,
       description: null,
       inferred: true,
+      insertionOrder: 'before_parent',
     },
   };
 }
@@ -103,6 +104,7 @@ function arrayCandidate(table: TableInfo, target: TableInfo, fk: ForeignKey, amb
       nullable: true,
       description: null,
       inferred: true,
+      insertionOrder: 'after_parent',
     },
   };
 }

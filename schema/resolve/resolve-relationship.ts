@@ -35,8 +35,10 @@ export function resolveRelationship(
 ): RelationshipResult {
   const using = rel.using as Record<string, unknown>;
   const base = { name: rel.name, kind, description: rel.comment ?? null, inferred: false };
+  const afterParent = { ...base, insertionOrder: 'after_parent' as const };
+  const beforeParent = { ...base, insertionOrder: 'before_parent' as const };
   if ('manual_configuration' in using) {
-    const manual = using.manual_configuration as { remote_table: QualifiedName | string; column_mapping: Record<string, string> };
+    const manual = using.manual_configuration as { remote_table: QualifiedName | string; column_mapping: Record<string, string>; insertion_order?: string | null };
     const remote = model.tables.get(tableKey(qualifiedTableName(manual.remote_table)));
     if (!remote) return { error: `table ${JSON.stringify(qualifiedTableName(manual.remote_table).name)} does not exist` };
     const mapping: ColumnPair[] = Object.entries(manual.column_mapping).map(([from, to]) => ({ from, to }));
@@ -44,7 +46,8 @@ export function resolveRelationship(
       if (!table.columns.some((c) => c.name === pair.from)) return { error: `column "${pair.from}" does not exist` };
       if (!remote.columns.some((c) => c.name === pair.to)) return { error: `column "${pair.to}" does not exist in "${remote.name}"` };
     }
-    return { ok: { ...base, target: tableKey(remote), mapping, nullable: true } };
+    const order = kind === 'array' || manual.insertion_order === 'after_parent' ? afterParent : beforeParent;
+    return { ok: { ...order, target: tableKey(remote), mapping, nullable: true } };
   }
   const fk = using.foreign_key_constraint_on;
   if (typeof fk === 'string' || Array.isArray(fk)) {
@@ -55,7 +58,7 @@ export function resolveRelationship(
     if (!target) return { error: `table "${constraint.references.name}" does not exist` };
     const mapping = constraint.columns.map((from, i) => ({ from, to: constraint.referencedColumns[i]! }));
     const nullable = constraint.columns.some((c) => table.columns.find((col) => col.name === c)?.nullable ?? true);
-    return { ok: { ...base, target: tableKey(target), mapping, nullable } };
+    return { ok: { ...beforeParent, target: tableKey(target), mapping, nullable } };
   }
   if (fk && typeof fk === 'object') {
     const spec = fk as { table: QualifiedName | string; columns?: string | readonly string[]; column?: string };
@@ -67,7 +70,7 @@ export function resolveRelationship(
     );
     if (!constraint) return { error: `no foreign key constraint exists on the given column(s) ${columns.join(', ')} of "${remote.name}"` };
     const mapping = constraint.columns.map((to, i) => ({ from: constraint.referencedColumns[i]!, to }));
-    return { ok: { ...base, target: tableKey(remote), mapping, nullable: true } };
+    return { ok: { ...afterParent, target: tableKey(remote), mapping, nullable: true } };
   }
   return { error: 'relationship must use foreign_key_constraint_on or manual_configuration' };
 }

@@ -37,6 +37,11 @@ export interface ResolvedRelationship {
   readonly description: string | null;
   /** True when inferred by auto-track rather than declared in metadata. */
   readonly inferred: boolean;
+  /**
+   * For nested inserts: whether the related row is inserted before this one (its key is copied
+   * into this row's foreign key) or after it (this row's key fills the related row's columns).
+   */
+  readonly insertionOrder: 'before_parent' | 'after_parent';
 }
 
 export interface RootFieldName {
