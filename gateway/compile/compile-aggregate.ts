@@ -2,7 +2,7 @@ import type { Aggregate, AggregateFunctionField, Hop } from '../plan/ir.js';
 import type { CompileContext } from './compile-context.js';
 import { compileJsonObject, compileText } from './compile-json-object.js';
 import { compileRows } from './compile-rows.js';
-import { compileRowJson } from './compile-fields.js';
+import { compileJsonList, compileRowJson } from './compile-fields.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
 
 function compileFunction(field: AggregateFunctionField, alias: string): Sql {
@@ -32,7 +32,9 @@ function compileFunction(field: AggregateFunctionField, alias: string): Sql {
  * aggregate functions and `json_agg` of the nodes read the same filtered subquery.
  */
 export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; outer: string } | null, context: CompileContext): Sql {
-  const rows = compileRows(aggregate.rows, correlation, context);
+  // A role's row limit caps the nodes it sees, not what it counts (Hasura's agg_perm semantics).
+  const capped = aggregate.rows.permissionLimit !== null;
+  const rows = compileRows(capped ? { ...aggregate.rows, permissionLimit: null } : aggregate.rows, correlation, context);
   const alias = rows.alias;
   const entries = aggregate.fields.map((field) => {
     switch (field.kind) {
@@ -41,6 +43,10 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
       case 'aggregate':
         return [field.alias, compileJsonObject(field.fields.map((fn) => [fn.alias, compileFunction(fn, alias)] as const))] as const;
       case 'nodes': {
+        if (capped) {
+          const nodes = compileRows(aggregate.rows, correlation, context);
+          return [field.alias, compileJsonList((nodeAlias) => compileRowJson(field.fields, nodeAlias, context), nodes)] as const;
+        }
         const order = rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;
         return [field.alias, sql`coalesce(json_agg(${compileRowJson(field.fields, alias, context)}${order}), '[]'::json)`] as const;
       }

@@ -67,10 +67,13 @@ export function compileBoolExp(exp: BoolExp, scope: Scope, context: CompileConte
       return exp.isNull ? sql`(${compileOperand(exp.operand, scope)} IS NULL)` : sql`(${compileOperand(exp.operand, scope)} IS NOT NULL)`;
     case 'compare':
       return compileCompare(exp.op, compileOperand(exp.operand, scope), compileParam(exp.value));
+    case 'column_compare':
+      return compileCompare(exp.op, ident(scope.alias, exp.left), ident(scope.alias, exp.right));
     case 'exists': {
       const alias = context.nextAlias();
       const inner: Scope = { alias };
-      const conditions = [compileJoinCondition(exp.hop, scope.alias, alias)];
+      // `_exists` in permission rules names an unrelated table: no join condition then.
+      const conditions = exp.hop.mapping.length > 0 ? [compileJoinCondition(exp.hop, scope.alias, alias)] : [];
       if (exp.hop.filter) conditions.push(compileBoolExp(exp.hop.filter, inner, context));
       conditions.push(compileBoolExp(exp.where, inner, context));
       return sql`EXISTS (SELECT 1 FROM ${ident(exp.hop.table.schema, exp.hop.table.name)} AS ${ident(alias)} WHERE ${join(conditions, sql` AND `)})`;

@@ -6,10 +6,11 @@ import { compileRows } from './compile-rows.js';
 import { compileAggregate } from './compile-aggregate.js';
 import { ident, join, sql, type Sql } from './sql.js';
 
-export function compileColumn(output: ColumnOutput, alias: string): Sql {
+export function compileColumn(output: ColumnOutput, alias: string, context: CompileContext): Sql {
   let value = ident(alias, output.column);
   if (output.jsonPath) value = sql`(${value} #> ${compileParam(output.jsonPath)})`;
   if (output.stringify) value = output.isArray ? sql`(${value})::text[]` : sql`(${value})::text`;
+  if (output.condition) value = sql`(CASE WHEN ${compileBoolExp(output.condition, { alias }, context)} THEN ${value} END)`;
   return value;
 }
 
@@ -29,7 +30,7 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
     case 'typename':
       return compileText(field.typename);
     case 'column':
-      return compileColumn(field, alias);
+      return compileColumn(field, alias, context);
     case 'object_relationship': {
       // A correlated subquery: at most one related row, or null.
       const inner = context.nextAlias();

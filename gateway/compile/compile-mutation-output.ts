@@ -3,16 +3,19 @@ import type { CompileContext } from './compile-context.js';
 import { compileRowJson } from './compile-fields.js';
 import { compileJsonObject, compileText } from './compile-json-object.js';
 import { ident, sql, type Sql } from './sql.js';
+import { compileBoolExp } from './compile-bool-exp.js';
 
 /**
  * The answer of a mutation field over the rows it wrote (a CTE or row set named `rows`):
  * `{affected_rows, returning}` or the single row. Selections through relationships see the
  * database as it was before the statement, plus these rows.
  */
-export function compileMutationOutput(output: MutationOutput, rows: Sql, affectedRows: Sql, context: CompileContext, order: ((alias: string) => Sql) | null = null): Sql {
+export function compileMutationOutput(output: MutationOutput, rows: Sql, affectedRows: Sql, context: CompileContext): Sql {
+  // Only rows the role may read come back (its select filter), whatever it was allowed to write.
+  const readable = (alias: string) => (output.filter ? sql` WHERE ${compileBoolExp(output.filter, { alias }, context)}` : sql``);
   if (output.kind === 'one') {
     const alias = context.nextAlias();
-    return sql`(SELECT ${compileRowJson(output.fields, alias, context)} FROM ${rows} AS ${ident(alias)} LIMIT 1)`;
+    return sql`(SELECT ${compileRowJson(output.fields, alias, context)} FROM ${rows} AS ${ident(alias)}${readable(alias)} LIMIT 1)`;
   }
   return compileJsonObject(
     output.fields.map((field) => {
@@ -23,8 +26,7 @@ export function compileMutationOutput(output: MutationOutput, rows: Sql, affecte
           return [field.alias, affectedRows] as const;
         case 'returning': {
           const alias = context.nextAlias();
-          const orderBy = order ? sql` ORDER BY ${order(alias)}` : sql``;
-          return [field.alias, sql`(SELECT coalesce(json_agg(${compileRowJson(field.fields, alias, context)}${orderBy}), '[]'::json) FROM ${rows} AS ${ident(alias)})`] as const;
+          return [field.alias, sql`(SELECT coalesce(json_agg(${compileRowJson(field.fields, alias, context)}), '[]'::json) FROM ${rows} AS ${ident(alias)}${readable(alias)})`] as const;
         }
       }
     }),

@@ -2,6 +2,7 @@ import type { BoolExp, MutationOutput, NestedInsert, OnConflict, Param, ParamSou
 import { compileBoolExp, compileParam } from './compile-bool-exp.js';
 import type { CompileContext } from './compile-context.js';
 import { compileMutationOutput } from './compile-mutation-output.js';
+import { compileText } from './compile-json-object.js';
 import { ident, join, sql, typeName, type Sql } from './sql.js';
 
 const cte = '_m';
@@ -84,8 +85,8 @@ export function compileInsertStatement(insert: NestedInsert, output: MutationOut
   const target = context.nextAlias();
   const { columns, source } = isUniformInsert(insert) ? compileUniformRows(insert, path) : compileValuesRows(insert);
   const conflict = compileOnConflict(insert.onConflict, target, context);
-  const dml = sql`INSERT INTO ${table(insert.table)} AS ${ident(target)} (${columns})${source}${conflict} RETURNING ${ident(target)}.*`;
-  return withOutput(dml, output, context);
+  const dml = sql`INSERT INTO ${table(insert.table)} AS ${ident(target)} (${columns})${source}${conflict} RETURNING ${ident(target)}.*${checkColumn(insert.check, target, context)}`;
+  return withOutput(dml, output, context, insert.check !== null);
 }
 
 /** One row of a nested insert: its own values plus foreign keys known only at run time. */
@@ -94,7 +95,8 @@ export function compileInsertRowStatement(insert: NestedInsert, rowIndex: number
   const single: NestedInsert = { ...insert, rows: [insert.rows[rowIndex]!] };
   const { columns, source } = compileValuesRows(single, runtimeColumns);
   const conflict = compileOnConflict(insert.onConflict, target, context);
-  return sql`INSERT INTO ${table(insert.table)} AS ${ident(target)} (${columns})${source}${conflict} RETURNING row_to_json(${ident(target)})::text`;
+  const check = insert.check ? compileBoolExp(insert.check, { alias: target }, context) : sql`true`;
+  return sql`INSERT INTO ${table(insert.table)} AS ${ident(target)} (${columns})${source}${conflict} RETURNING row_to_json(${ident(target)})::text, ${check}`;
 }
 
 /**
@@ -102,11 +104,11 @@ export function compileInsertRowStatement(insert: NestedInsert, rowIndex: number
  * in insertion order). Works for views and tables without a key; relationships are read
  * after all nested rows were written, so they include them.
  */
-export function compileInsertedRowsOutput(insert: NestedInsert, output: MutationOutput, context: CompileContext): Sql {
+export function compileReturnedRowsOutput(name: QualifiedNameLike, output: MutationOutput, context: CompileContext): Sql {
   const returned: Param = { kind: 'param', source: { kind: 'runtime', name: 'rows' }, pgType: { schema: 'pg_catalog', name: 'jsonb' }, array: false, encoding: 'plain', path: '$' };
-  const rows = sql`ROWS FROM (jsonb_populate_recordset(NULL::${table(insert.table)}, ${compileParam(returned)}))`;
+  const rows = sql`ROWS FROM (jsonb_populate_recordset(NULL::${table(name)}, ${compileParam(returned)}))`;
   const affected: Param = { kind: 'param', source: { kind: 'runtime', name: 'affected_rows' }, pgType: { schema: 'pg_catalog', name: 'int4' }, array: false, encoding: 'plain', path: '$' };
-  return sql`SELECT (${compileMutationOutput(output, rows, compileParam(affected), context)})::text`;
+  return sql`SELECT (${compileMutationOutput(output, rows, compileParam(affected), context)})::text, true`;
 }
 
 function setItem(operation: UpdateStep['operations'][number], target: string): Sql {
@@ -130,17 +132,42 @@ function setItem(operation: UpdateStep['operations'][number], target: string): S
   }
 }
 
+/**
+ * An update or delete whose answer follows relationships: the statement returns the written
+ * rows as JSON (with the check result and count), and a second statement answers over them, so
+ * related rows are seen as they are after the write (as Hasura does with a separate select).
+ */
+export function compileWrittenRows(dml: Sql, hasCheck: boolean): Sql {
+  const rows = ident(cte);
+  const passed = hasCheck ? sql`(SELECT coalesce(bool_and(${ident(checkName)}), true) FROM ${rows})` : sql`true`;
+  return sql`WITH ${rows} AS (${dml}) SELECT (SELECT coalesce(jsonb_agg(to_jsonb(${rows}) - ${compileText(checkName)}), '[]'::jsonb) FROM ${rows})::text, ${passed}, (SELECT count(*) FROM ${rows})::int`;
+}
+
+export function compileUpdateDml(step: UpdateStep, context: CompileContext): Sql | null {
+  if (step.operations.length === 0) return null;
+  const target = context.nextAlias();
+  const set = join(step.operations.map((op) => setItem(op, target)));
+  const where = compileBoolExp(step.where, { alias: target }, context);
+  return sql`UPDATE ${table(step.table)} AS ${ident(target)} SET ${set} WHERE ${where} RETURNING ${ident(target)}.*${checkColumn(step.check, target, context)}`;
+}
+
+export function compileDeleteDml(name: QualifiedNameLike, whereExp: BoolExp, context: CompileContext): Sql {
+  const target = context.nextAlias();
+  return sql`DELETE FROM ${table(name)} AS ${ident(target)} WHERE ${compileBoolExp(whereExp, { alias: target }, context)} RETURNING ${ident(target)}.*`;
+}
+
 /** `UPDATE … SET … WHERE … RETURNING *` and its answer, as one statement. */
 export function compileUpdateStatement(step: UpdateStep, output: MutationOutput, context: CompileContext): Sql {
   const target = context.nextAlias();
   if (step.operations.length === 0) {
     // Nothing to set: Hasura answers with the matching rows and changes nothing.
     const where = compileBoolExp(step.where, { alias: target }, context);
-    return withOutput(sql`SELECT ${ident(target)}.* FROM ${table(step.table)} AS ${ident(target)} WHERE ${where}`, output, context, true);
+    return withOutput(sql`SELECT ${ident(target)}.* FROM ${table(step.table)} AS ${ident(target)} WHERE ${where}`, output, context, false, true);
   }
   const set = join(step.operations.map((op) => setItem(op, target)));
   const where = compileBoolExp(step.where, { alias: target }, context);
-  return withOutput(sql`UPDATE ${table(step.table)} AS ${ident(target)} SET ${set} WHERE ${where} RETURNING ${ident(target)}.*`, output, context);
+  const returning = sql`RETURNING ${ident(target)}.*${checkColumn(step.check, target, context)}`;
+  return withOutput(sql`UPDATE ${table(step.table)} AS ${ident(target)} SET ${set} WHERE ${where} ${returning}`, output, context, step.check !== null);
 }
 
 export function compileDeleteStatement(name: QualifiedNameLike, whereExp: BoolExp, output: MutationOutput, context: CompileContext): Sql {
@@ -149,8 +176,20 @@ export function compileDeleteStatement(name: QualifiedNameLike, whereExp: BoolEx
   return withOutput(sql`DELETE FROM ${table(name)} AS ${ident(target)} WHERE ${where} RETURNING ${ident(target)}.*`, output, context);
 }
 
-function withOutput(dml: Sql, output: MutationOutput, context: CompileContext, noRowsChanged = false): Sql {
+/** The permission check of each written row, returned beside it (Hasura's `check__constraint`). */
+function checkColumn(check: BoolExp | null, target: string, context: CompileContext): Sql {
+  return check ? sql`, ${compileBoolExp(check, { alias: target }, context)} AS ${ident(checkName)}` : sql``;
+}
+
+const checkName = '__sluice_check';
+
+/**
+ * The statement's single row: the answer as JSON text, and whether every written row passed
+ * the permission check (the executor raises `permission-error` and rolls back when not).
+ */
+function withOutput(dml: Sql, output: MutationOutput, context: CompileContext, hasCheck = false, noRowsChanged = false): Sql {
   const rows = ident(cte);
   const affected = noRowsChanged ? sql`0` : sql`(SELECT count(*) FROM ${rows})::int`;
-  return sql`WITH ${rows} AS (${dml}) SELECT (${compileMutationOutput(output, rows, affected, context)})::text`;
+  const passed = hasCheck ? sql`(SELECT coalesce(bool_and(${ident(checkName)}), true) FROM ${rows})` : sql`true`;
+  return sql`WITH ${rows} AS (${dml}) SELECT (${compileMutationOutput(output, rows, affected, context)})::text, ${passed}`;
 }

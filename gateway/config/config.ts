@@ -24,4 +24,8 @@ export interface Config {
   readonly stringifyNumericTypes: boolean;
   /** Largest accepted request body, in bytes. */
   readonly maxBodyBytes: number;
+  /** Role of requests with neither admin secret nor JWT; undefined means they are refused. */
+  readonly unauthorizedRole?: string | undefined;
+  /** `SLUICE_JWT_SECRET` as given (Hasura's JSON format), with the variable it came from. */
+  readonly jwtSecret?: { readonly name: string; readonly value: string } | undefined;
 }

@@ -118,6 +118,12 @@ function schemaList(setting: Setting | undefined): readonly string[] {
   return [...new Set(names)];
 }
 
+function roleName(setting: Setting | undefined): string | undefined {
+  if (!setting) return undefined;
+  if (setting.value === 'admin') throw new ConfigError(setting.name, `${setting.name} must not be "admin"`);
+  return setting.value;
+}
+
 /** Parses and validates the environment; throws a `ConfigError` on the first bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return {
@@ -138,5 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     autoTrack: boolean(read(env, 'SLUICE_AUTO_TRACK'), true),
     stringifyNumericTypes: boolean(read(env, 'SLUICE_STRINGIFY_NUMERIC_TYPES', 'HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES'), false),
     maxBodyBytes: integer(read(env, 'SLUICE_MAX_BODY_BYTES'), 10 * 1024 * 1024, 1, maxInt32, 'a positive integer (bytes)'),
+    unauthorizedRole: roleName(read(env, 'SLUICE_UNAUTHORIZED_ROLE', 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE')),
+    jwtSecret: read(env, 'SLUICE_JWT_SECRET', 'HASURA_GRAPHQL_JWT_SECRET'),
   };
 }

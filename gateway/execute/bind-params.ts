@@ -10,8 +10,11 @@ function resolveSource(source: ParamSource, variables: Variables, session: Sessi
   switch (source.kind) {
     case 'constant':
       return source.value;
-    case 'session':
-      return session[source.name];
+    case 'session': {
+      const value = session[source.name];
+      if (value === undefined) throw new GatewayError('not-found', `missing session variable: "${source.name}"`, { path: '$', status: 400 });
+      return value;
+    }
     case 'list':
       return source.items.map((item) => resolveSource(item, variables, session, runtime));
     case 'object':

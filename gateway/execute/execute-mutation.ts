@@ -4,12 +4,16 @@ import type { MutationField, MutationPlan, NestedInsert } from '../plan/ir.js';
 import type { Variables } from '../plan/index.js';
 import { createCompileContext } from '../compile/compile-context.js';
 import {
+  compileDeleteDml,
   compileDeleteStatement,
-  compileInsertedRowsOutput,
   compileInsertRowStatement,
   compileInsertStatement,
+  compileReturnedRowsOutput,
+  compileUpdateDml,
   compileUpdateStatement,
+  compileWrittenRows,
 } from '../compile/compile-mutation.js';
+import type { Field, MutationOutput } from '../plan/ir.js';
 import { bindParams, type RuntimeValues, type SessionVariables } from './bind-params.js';
 import { compileStatement, type CompiledStatement } from './compiled-statement.js';
 
@@ -20,15 +24,23 @@ export class CompiledMutation {
 
   constructor(readonly plan: MutationPlan) {}
 
-  /** The single statement of a root field (or of one `update_many` step). */
-  statement(field: MutationField, step = 0): CompiledStatement {
-    const key = step === 0 ? field : `${field.alias}\u0000${step}`;
+  /**
+   * A statement of a root field: `main` writes and answers in one statement, `rows` writes and
+   * returns the written rows, `output` answers over rows returned earlier.
+   */
+  statement(field: MutationField, step = 0, part: 'main' | 'rows' | 'output' = 'main'): CompiledStatement {
+    const key = `${field.alias}\u0000${step}\u0000${part}`;
     let compiled = this.statements.get(key);
     if (!compiled) {
       const context = createCompileContext();
+      if (part !== 'main') {
+        compiled = compileStatement(this.compilePart(field, step, part, context));
+        this.statements.set(key, compiled);
+        return compiled;
+      }
       switch (field.kind) {
         case 'insert':
-          compiled = compileStatement(hasNestedRows(field.insert) ? compileInsertedRowsOutput(field.insert, field.output, context) : compileInsertStatement(field.insert, field.output, field.path, context));
+          compiled = compileStatement(compileInsertStatement(field.insert, field.output, field.path, context));
           break;
         case 'update':
           compiled = compileStatement(compileUpdateStatement(field.update, field.output, context));
@@ -45,6 +57,22 @@ export class CompiledMutation {
       this.statements.set(key, compiled);
     }
     return compiled;
+  }
+
+  private compilePart(field: MutationField, step: number, part: 'rows' | 'output', context: ReturnType<typeof createCompileContext>) {
+    switch (field.kind) {
+      case 'insert':
+        return compileReturnedRowsOutput(field.insert.table, field.output, context);
+      case 'update':
+      case 'update_many': {
+        const update = field.kind === 'update' ? field.update : field.updates[step]!;
+        return part === 'rows' ? compileWrittenRows(compileUpdateDml(update, context)!, update.check !== null) : compileReturnedRowsOutput(update.table, field.output, context);
+      }
+      case 'delete':
+        return part === 'rows' ? compileWrittenRows(compileDeleteDml(field.table, field.where, context), false) : compileReturnedRowsOutput(field.table, field.output, context);
+      case 'typename':
+        throw new Error('__typename has no statement');
+    }
   }
 
   /** The statement inserting one row of a nested insert, given which keys come from its parents. */
@@ -68,6 +96,19 @@ export function hasNestedRows(insert: NestedInsert): boolean {
   return insert.rows.some((row) => row.objectRelationships.length > 0 || row.arrayRelationships.length > 0);
 }
 
+function followsRelationships(fields: readonly Field[]): boolean {
+  return fields.some((f) => f.kind !== 'column' && f.kind !== 'typename');
+}
+
+/**
+ * Whether the answer reads related rows. In one statement they would be seen as before the
+ * write; then the rows are written first and the answer is a second statement.
+ */
+export function needsFollowUp(output: MutationOutput): boolean {
+  if (output.kind === 'one') return followsRelationships(output.fields);
+  return output.fields.some((f) => f.kind === 'returning' && followsRelationships(f.fields));
+}
+
 interface Execution {
   readonly client: pg.PoolClient;
   readonly mutation: CompiledMutation;
@@ -76,14 +117,23 @@ interface Execution {
   readonly path: string;
 }
 
+/**
+ * Runs one statement. Its rows are `[json text, passed check]`; a failed permission check
+ * raises Hasura's `permission-error`, and the caller rolls the whole request back.
+ */
 async function run(execution: Execution, statement: CompiledStatement, runtime: RuntimeValues = {}): Promise<(string | null)[][]> {
   const values = bindParams(statement.params, execution.variables, execution.session, runtime);
+  let rows: unknown[][];
   try {
-    const result = await execution.client.query<string[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' });
-    return result.rows as (string | null)[][];
+    const result = await execution.client.query<unknown[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' });
+    rows = result.rows;
   } catch (error) {
     throw mapPostgresError(error, execution.path);
   }
+  if (rows.some((row) => row[1] === false)) {
+    throw new GatewayError('permission-error', 'check constraint of an insert/update permission has failed', { path: execution.path });
+  }
+  return rows as (string | null)[][];
 }
 
 interface Inserted {
@@ -126,19 +176,30 @@ async function insertNested(execution: Execution, insert: NestedInsert, fromPare
   return inserted;
 }
 
+/** Writes, then answers over the written rows in a second statement. */
+async function writeThenAnswer(execution: Execution, field: MutationField, step: number): Promise<string> {
+  const written = (await run(execution, execution.mutation.statement(field, step, 'rows')))[0]!;
+  const rows = await run(execution, execution.mutation.statement(field, step, 'output'), { rows: written[0], affected_rows: Number(written[2]) });
+  return rows[0]?.[0] ?? 'null';
+}
+
 async function executeField(execution: Execution, field: Exclude<MutationField, { kind: 'typename' }>): Promise<string> {
-  if (field.kind === 'insert' && hasNestedRows(field.insert)) {
+  if (field.kind === 'insert' && (hasNestedRows(field.insert) || needsFollowUp(field.output))) {
     const inserted = await insertNested(execution, field.insert, {});
-    const rows = await run(execution, execution.mutation.statement(field), { rows: `[${inserted.texts.join(',')}]`, affected_rows: inserted.affected });
+    const rows = await run(execution, execution.mutation.statement(field, 0, 'output'), { rows: `[${inserted.texts.join(',')}]`, affected_rows: inserted.affected });
     return rows[0]?.[0] ?? 'null';
   }
+  const followUp = needsFollowUp(field.output);
   if (field.kind === 'update_many') {
     const answers: string[] = [];
     for (let step = 0; step < field.updates.length; step++) {
-      const rows = await run(execution, execution.mutation.statement(field, step));
-      answers.push(rows[0]?.[0] ?? 'null');
+      const writes = field.updates[step]!.operations.length > 0;
+      answers.push(followUp && writes ? await writeThenAnswer(execution, field, step) : ((await run(execution, execution.mutation.statement(field, step)))[0]?.[0] ?? 'null'));
     }
     return `[${answers.join(',')}]`;
+  }
+  if (followUp && (field.kind === 'delete' || (field.kind === 'update' && field.update.operations.length > 0))) {
+    return writeThenAnswer(execution, field, 0);
   }
   const rows = await run(execution, execution.mutation.statement(field));
   return rows[0]?.[0] ?? 'null';

@@ -59,11 +59,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: { title: 'Sluice' },
     // Documents are cached by yoga; validation results by Sluice's own validator (per role schema).
     parserAndValidationCache: { validationCache: false },
-    schema: ({ request }: { request: Request }) => registry.current().schemaFor(sessionOf(request).role),
+    schema: ({ request }: { request: Request }) => {
+      const session = sessionOf(request);
+      return registry.current().schemaFor(session.role, session.backendOnly);
+    },
     plugins: [
       useRequestLog(logger, sessions),
       useHasuraErrors(),
-      useRoutes({ pool, metadataApi, session: { adminSecret: config.adminSecret }, sessions, version: `v${packageVersion}`, logger }),
+      useRoutes({ pool, metadataApi, session: { adminSecret: config.adminSecret, unauthorizedRole: config.unauthorizedRole }, sessions, version: `v${packageVersion}`, logger }),
       useSluiceGraphQL({
         sessionOf,
         execution: {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { introspectDatabase } from '../../schema/introspect/index.js';
 import { resolveSchema, type ResolvedSchema } from '../../schema/resolve/index.js';
-import { adminAccess, buildGraphQLSchema, emptyAccess } from '../../schema/build/index.js';
+import { adminAccess, buildGraphQLSchema, roleAccess } from '../../schema/build/index.js';
 import type { DatabaseModel } from '../../schema/model/database-model.js';
 import type { MetadataStore } from '../metadata/index.js';
 import type { Config } from '../config/config.js';
@@ -13,7 +13,8 @@ export interface SchemaState {
   readonly resourceVersion: number;
   readonly model: DatabaseModel;
   readonly resolved: ResolvedSchema;
-  readonly schemaFor: (role: string) => GraphQLSchema;
+  /** The role's schema; `backendOnly` adds its `backend_only` permissions (trusted callers). */
+  readonly schemaFor: (role: string, backendOnly?: boolean) => GraphQLSchema;
 }
 
 /**
@@ -57,12 +58,12 @@ export class SchemaRegistry {
     for (const warning of resolved.warnings) this.logger.warn({ warning }, 'skipped while building the schema');
     for (const inconsistency of resolved.inconsistencies) this.logger.warn({ inconsistency }, 'inconsistent metadata object');
     const schemas = new Map<string, GraphQLSchema>();
-    const schemaFor = (role: string): GraphQLSchema => {
-      let schema = schemas.get(role);
+    const schemaFor = (role: string, backendOnly = false): GraphQLSchema => {
+      const key = `${role}\u0000${backendOnly}`;
+      let schema = schemas.get(key);
       if (!schema) {
-        // Role permissions are built by the permissions stage; a role without any sees nothing.
-        schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : emptyAccess());
-        schemas.set(role, schema);
+        schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : roleAccess(resolved, role, { backendOnly }));
+        schemas.set(key, schema);
       }
       return schema;
     };

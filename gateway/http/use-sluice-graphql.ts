@@ -24,15 +24,20 @@ export interface SluiceGraphQLOptions {
   readonly logger: Logger;
 }
 
-/** A GatewayError as the GraphQLError yoga expects, keeping Hasura's code, path and status. */
-function toGraphQLError(error: GatewayError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { path: error.path, code: error.code, http: { status: error.status === 503 ? 503 : 200 } } });
+/**
+ * A GatewayError as the GraphQLError yoga expects, keeping Hasura's code and path. `/v1/graphql`
+ * answers 200 for every client error (503 stays: it tells a caller to back off); the legacy
+ * `/v1alpha1/graphql` keeps each error's own status.
+ */
+function toGraphQLError(error: GatewayError, legacy = false): GraphQLError {
+  const status = legacy || error.status === 503 ? error.status : 200;
+  return new GraphQLError(error.message, { extensions: { path: error.path, code: error.code, http: { status } } });
 }
 
 /** The result of an operation, written as Hasura does; `stringify` is what yoga sends. */
-function errorResult(errors: readonly GatewayError[], session: Session) {
+function errorResult(errors: readonly GatewayError[], session: Session, legacy = false) {
   return {
-    errors: errors.map(toGraphQLError),
+    errors: errors.map((e) => toGraphQLError(e, legacy)),
     stringify: () => errorsBody(errors, session.isAdmin),
   };
 }
@@ -44,6 +49,8 @@ function errorResult(errors: readonly GatewayError[], session: Session) {
  */
 export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
   const validateDocument = createDocumentValidator();
+  // Members of a batch run one after another, as in Hasura: a query after a mutation sees it.
+  const batchTail = new WeakMap<Request, Promise<unknown>>();
   return {
     onRequestParse({ request, setRequestParser }) {
       if (request.method === 'POST') setRequestParser((req) => parseGraphQLBody(req, options.maxBodyBytes));
@@ -60,7 +67,7 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
       });
     },
     onValidate({ setValidationFn }) {
-      setValidationFn((schema: GraphQLSchema, document: DocumentNode) => validateDocument(schema, document).map(toGraphQLError));
+      setValidationFn((schema: GraphQLSchema, document: DocumentNode) => validateDocument(schema, document).map((e) => toGraphQLError(e)));
     },
     onSubscribe({ setSubscribeFn }) {
       // Subscriptions run over websocket (a later issue); over HTTP they get a clear error.
@@ -70,8 +77,17 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
       });
     },
     onExecute({ setExecuteFn }) {
-      setExecuteFn(async (args: ExecutionArgs) => {
-        const session = options.sessionOf((args.contextValue as { request: Request }).request);
+      setExecuteFn((args: ExecutionArgs) => {
+        const httpRequest = (args.contextValue as { request: Request }).request;
+        const previous = batchTail.get(httpRequest) ?? Promise.resolve();
+        const result = previous.then(() => execute(args));
+        batchTail.set(httpRequest, result.catch(() => undefined));
+        return result;
+      });
+      const execute = async (args: ExecutionArgs) => {
+        const httpRequest = (args.contextValue as { request: Request }).request;
+        const session = options.sessionOf(httpRequest);
+        const legacy = new URL(httpRequest.url).pathname.startsWith('/v1alpha1/');
         try {
           const operation = getOperationAST(args.document, args.operationName ?? undefined);
           if (!operation) {
@@ -94,9 +110,9 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
         } catch (error) {
           const gatewayError = asGatewayError(error);
           if (gatewayError.code === 'unexpected') options.logger.error({ err: error }, 'unexpected error while executing a query');
-          return errorResult([gatewayError], session);
+          return errorResult([gatewayError], session, legacy);
         }
-      });
+      };
     },
   };
 }

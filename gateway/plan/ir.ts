@@ -65,6 +65,8 @@ export type BoolExp =
   | { readonly kind: 'not'; readonly item: BoolExp }
   | { readonly kind: 'compare'; readonly operand: ColumnOperand; readonly op: CompareOp; readonly value: Param }
   | { readonly kind: 'is_null'; readonly operand: ColumnOperand; readonly isNull: boolean }
+  /** Permission rules' `_ceq`, `_cgt`, …: two columns of the same row. */
+  | { readonly kind: 'column_compare'; readonly left: string; readonly op: CompareOp; readonly right: string }
   /** Relationship filter: some related row exists and matches (Hasura's exists-semantics). */
   | { readonly kind: 'exists'; readonly hop: Hop; readonly where: BoolExp }
   /** `<rel>_aggregate: {count: {predicate: {_gt: 1}}}`. */
@@ -109,6 +111,8 @@ export interface ColumnOutput {
   /** Array columns are cast element-wise when stringified. */
   readonly isArray: boolean;
   readonly jsonPath: Param | null;
+  /** Shown only where this holds, null elsewhere (a column an inherited role has on some rows). */
+  readonly condition?: BoolExp;
 }
 
 export type Field =
@@ -157,6 +161,8 @@ export interface QueryPlan {
 export type MutationOutput =
   | {
       readonly kind: 'response';
+      /** The role's select filter: `returning` shows only rows it may read. */
+      readonly filter: BoolExp | null;
       readonly fields: readonly (
         | { readonly kind: 'affected_rows'; readonly alias: string }
         | { readonly kind: 'returning'; readonly alias: string; readonly fields: readonly Field[] }
@@ -164,7 +170,7 @@ export type MutationOutput =
       )[];
     }
   /** `insert_<t>_one`, `update_<t>_by_pk`, `delete_<t>_by_pk`: the row, or null. */
-  | { readonly kind: 'one'; readonly fields: readonly Field[] };
+  | { readonly kind: 'one'; readonly fields: readonly Field[]; readonly filter: BoolExp | null };
 
 export interface OnConflict {
   readonly constraint: { readonly name: string; readonly columns: readonly string[]; readonly byIndex: boolean };
@@ -189,6 +195,8 @@ export interface NestedInsert {
   /** Columns of the table with their types, for casting values. */
   readonly columnTypes: ReadonlyMap<string, QualifiedName & { readonly array: boolean }>;
   readonly primaryKey: readonly string[] | null;
+  /** The insert permission's `check`, evaluated on every inserted row. */
+  readonly check: BoolExp | null;
 }
 
 export type UpdateOperation =
@@ -204,6 +212,8 @@ export interface UpdateStep {
   readonly table: QualifiedName;
   readonly where: BoolExp;
   readonly operations: readonly UpdateOperation[];
+  /** The update permission's `check`, evaluated on every updated row. */
+  readonly check: BoolExp | null;
 }
 
 export type MutationField =

@@ -6,7 +6,7 @@ import type { PlanContext } from './plan-context.js';
 import { collectFields, subSelections } from './collect-fields.js';
 import { planArguments } from './plan-arguments.js';
 import { planRows } from './plan-rows.js';
-import { planHop } from './plan-hop.js';
+import { compileRule, planHop } from './plan-hop.js';
 import { planAggregate } from './plan-aggregate.js';
 import { typedParam } from './make-param.js';
 import { validationError } from './validation-error.js';
@@ -49,6 +49,7 @@ export function planFields(
           column: spec.column.name,
           stringify: stringifies(spec.column, context),
           isArray: spec.column.isArray,
+          ...(spec.visibleWhere ? { condition: compileRule(spec.visibleWhere.rule, spec.visibleWhere.access) ?? { kind: 'true' as const } } : {}),
           jsonPath: pathTree && pathTree.kind !== 'null' ? typedParam(pathTree, { schema: 'pg_catalog', name: 'text' }, true, `${collected.path}.args.path`, 'jsonPath') : null,
         });
         break;

@@ -1,14 +1,28 @@
 import type { ResolvedRelationship } from '../../schema/resolve/index.js';
 import type { SelectAccess } from '../../schema/build/index.js';
 import type { BoolExp, Hop } from './ir.js';
+import { planPermission } from './plan-permission.js';
 
 /**
- * The role's row filter of a table. Admin has none; role filters arrive with permissions.
+ * Compiled rules by rule object. Metadata is immutable per version, so a rule object compiles
+ * to the same expression for as long as it is reachable; only session values vary per request.
  */
+const compiledRules = new WeakMap<object, BoolExp>();
+
+/** A permission rule (filter or check) as a BoolExp; null when the role has no rule (admin). */
+export function compileRule(rule: Readonly<Record<string, unknown>> | null, access: { table: SelectAccess['table']; resolved: SelectAccess['resolved'] }): BoolExp | null {
+  if (rule === null) return null;
+  let compiled = compiledRules.get(rule);
+  if (!compiled) {
+    compiled = planPermission(rule, access.table, access.resolved);
+    compiledRules.set(rule, compiled);
+  }
+  return compiled;
+}
+
+/** The role's row filter of a table (Hasura's select permission `filter`). */
 export function permissionFilter(access: SelectAccess): BoolExp | null {
-  if (access.filter === null) return null;
-  // Role permissions are compiled by the permissions stage; until a role has them it sees nothing.
-  return { kind: 'false' };
+  return compileRule(access.filter, access);
 }
 
 /** Following a relationship to its target table, under the target's permission filter. */

@@ -5,6 +5,9 @@ import { fieldOf, type InputTree } from './input-tree.js';
 import { columnArrayParam, columnParam } from './make-param.js';
 import { planBoolExp } from './plan-bool-exp.js';
 import { validationError } from './validation-error.js';
+import { and } from './plan-bool-exp.js';
+import { compileRule } from './plan-hop.js';
+import { presetParam } from './preset-param.js';
 
 function listItems(tree: InputTree | undefined): InputTree[] {
   if (!tree || tree.kind === 'null') return [];
@@ -23,10 +26,12 @@ function planOnConflict(tree: InputTree | undefined, type: GraphQLInputObjectTyp
   const whereTree = fieldOf(tree, 'where');
   const whereField = type.getFields().where;
   const where = whereTree && whereTree.kind !== 'null' && whereField ? planBoolExp(whereTree, getNamedType(whereField.type) as GraphQLInputObjectType, `${path}.where`) : null;
+  // An upsert may only update rows the role's update permission lets it update.
+  const combined = and([where, target.update ? compileRule(target.update.filter, target.update) : null]);
   return {
     constraint: { name: constraint.name, columns: constraint.columns, byIndex: (constraint as { source?: string }).source === 'index' },
     updateColumns,
-    where: where && where.kind !== 'true' ? where : null,
+    where: combined.kind !== 'true' ? combined : null,
   };
 }
 
@@ -55,7 +60,8 @@ export function planInsert(
     target.table.columns.map((c) => [c.name, { schema: c.scalarPgType.schema, name: c.scalarPgType.name, array: c.isArray }] as const),
   );
   const info = target.table.info;
-  return { table: { schema: info.schema, name: info.name }, rows, onConflict, columnTypes, primaryKey: info.primaryKey?.columns ?? null };
+  const check = target.insert ? compileRule(target.insert.check, target.insert) : null;
+  return { table: { schema: info.schema, name: info.name }, rows, onConflict, columnTypes, primaryKey: info.primaryKey?.columns ?? null, check };
 }
 
 function planInsertRow(tree: InputTree, type: GraphQLInputObjectType, target: MutationTarget, path: string, determined: ReadonlySet<string>): InsertRow {
@@ -104,12 +110,24 @@ function planInsertRow(tree: InputTree, type: GraphQLInputObjectType, target: Mu
   for (const [name, value] of tree.fields) {
     const spec = inputSpec(fields[name]!);
     if (spec?.kind !== 'insert_column') continue;
-    const message = `cannot insert "${spec.column.name}" columns as their values are already being determined by parent insert`;
-    if (determined.has(spec.column.name)) throw validationError(path, message);
+    if (determined.has(spec.column.name)) {
+      throw validationError(path, `cannot insert "${spec.column.name}" columns as their values are already being determined by parent insert`);
+    }
     const relationshipPath = fromRelationship.get(spec.column.name);
-    if (relationshipPath) throw validationError(relationshipPath, message);
+    if (relationshipPath) {
+      const relationship = relationshipPath.slice(relationshipPath.lastIndexOf('.') + 1);
+      throw validationError(relationshipPath, `cannot insert object relationship "${relationship}" as "${spec.column.name}" column values are already determined`);
+    }
     const value2 = spec.column.isArray ? columnArrayParam(value, spec.column, `${path}.${name}`) : columnParam(value, spec.column, `${path}.${name}`);
     row.columns.push({ column: spec.column.name, value: value2 });
+  }
+  // Presets override the client's values (Hasura §8: `set` in the insert permission).
+  for (const [name, value] of Object.entries(target.insert?.presets ?? {})) {
+    const column = target.table.columnsByName.get(name);
+    if (!column) continue;
+    const index = row.columns.findIndex((c) => c.column === name);
+    if (index >= 0) row.columns.splice(index, 1);
+    row.columns.push({ column: name, value: presetParam(value, column) });
   }
   return row;
 }

@@ -10,7 +10,7 @@ import { argumentType, planUpdate } from './plan-update.js';
 import { planMutationResponse, planMutationRow } from './plan-mutation-output.js';
 import { columnParam } from './make-param.js';
 import { fieldOf, type InputTree } from './input-tree.js';
-import { permissionFilter } from './plan-hop.js';
+import { compileRule, permissionFilter } from './plan-hop.js';
 import { validationError } from './validation-error.js';
 
 function listItems(tree: InputTree | undefined): InputTree[] {
@@ -55,6 +55,8 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
     const outputType = getNamedType(definition.type) as GraphQLObjectType;
     const selections = subSelections(collected);
     const selectionPath = `${path}.selectionSet`;
+    const target = 'target' in spec ? spec.target : undefined;
+    const readFilter = target?.select ? permissionFilter(target.select) : null;
     switch (spec.kind) {
       case 'insert':
       case 'insert_one': {
@@ -63,7 +65,7 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
         const objects = many ? listItems(args.get('objects')) : [args.get('object')!];
         const inputType = argumentType(definition, objectsArg)!;
         const insert = planInsert(objects, inputType, args.get('on_conflict'), argumentType(definition, 'on_conflict'), spec.target, `${path}.args.${objectsArg}`, new Set(), many);
-        const output = many ? planMutationResponse(selections, outputType, selectionPath, context) : planMutationRow(selections, outputType, selectionPath, context);
+        const output = many ? planMutationResponse(selections, outputType, selectionPath, context, readFilter) : planMutationRow(selections, outputType, selectionPath, context, readFilter);
         rootFields.push({ kind: 'insert', alias, path: `${path}.args.${objectsArg}`, insert, output });
         break;
       }
@@ -72,8 +74,8 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
         const byPk = spec.kind === 'update_by_pk';
         const pkTree = args.get('pk_columns');
         const where = byPk ? pkWhere(spec.target, (f) => (pkTree ? fieldOf(pkTree, f) : undefined), `${path}.args.pk_columns`) : whereOf(args, definition, spec.target, path);
-        const update = planUpdate((n) => args.get(n), (n) => argumentType(definition, n), and([where, spec.target.select ? permissionFilter(spec.target.select) : null]), spec.target, `${path}.args`);
-        const output = byPk ? planMutationRow(selections, outputType, selectionPath, context) : planMutationResponse(selections, outputType, selectionPath, context);
+        const update = planUpdate((n) => args.get(n), (n) => argumentType(definition, n), where, spec.target, `${path}.args`);
+        const output = byPk ? planMutationRow(selections, outputType, selectionPath, context, readFilter) : planMutationResponse(selections, outputType, selectionPath, context, readFilter);
         // Hasura reports database errors of updates and deletes at `$`.
         rootFields.push({ kind: 'update', alias, path: '$', update, output });
         break;
@@ -96,15 +98,17 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
             itemPath,
           );
         });
-        rootFields.push({ kind: 'update_many', alias, path: '$', updates, output: planMutationResponse(selections, outputType, selectionPath, context) });
+        rootFields.push({ kind: 'update_many', alias, path: '$', updates, output: planMutationResponse(selections, outputType, selectionPath, context, readFilter) });
         break;
       }
       case 'delete':
       case 'delete_by_pk': {
         const byPk = spec.kind === 'delete_by_pk';
-        const where = byPk ? pkWhere(spec.target, (f) => args.get(f), `${path}.args`) : whereOf(args, definition, spec.target, path);
+        const given = byPk ? pkWhere(spec.target, (f) => args.get(f), `${path}.args`) : whereOf(args, definition, spec.target, path);
+        // The delete permission's filter limits the rows; others are silently left alone.
+        const where = and([given, spec.target.delete ? compileRule(spec.target.delete.filter, spec.target.delete) : null]);
         const info = spec.target.table.info;
-        const output = byPk ? planMutationRow(selections, outputType, selectionPath, context) : planMutationResponse(selections, outputType, selectionPath, context);
+        const output = byPk ? planMutationRow(selections, outputType, selectionPath, context, readFilter) : planMutationResponse(selections, outputType, selectionPath, context, readFilter);
         rootFields.push({ kind: 'delete', alias, path: '$', table: { schema: info.schema, name: info.name }, where, output });
         break;
       }

@@ -4,6 +4,9 @@ import type { BoolExp, UpdateOperation, UpdateStep } from './ir.js';
 import type { InputTree } from './input-tree.js';
 import { columnArrayParam, columnParam, typedParam } from './make-param.js';
 import { validationError } from './validation-error.js';
+import { and } from './plan-bool-exp.js';
+import { compileRule } from './plan-hop.js';
+import { presetParam } from './preset-param.js';
 
 const operators = ['_set', '_inc', '_append', '_prepend', '_delete_key', '_delete_elem', '_delete_at_path'] as const;
 type Operator = (typeof operators)[number];
@@ -40,8 +43,22 @@ export function planUpdate(
     const names = [...new Set(repeated)].map((n) => `'${n}'`).join(', ');
     throw validationError(path, `Column found in multiple operators: [${names}].`);
   }
+  // Presets override what the client sent (Hasura §8); the filter limits which rows change.
+  for (const [name, value] of Object.entries(target.update?.presets ?? {})) {
+    const column = target.table.columnsByName.get(name);
+    if (!column) continue;
+    const index = operations.findIndex((o) => o.column === name);
+    if (index >= 0) operations.splice(index, 1);
+    operations.push({ kind: '_set', column: name, value: presetParam(value, column) });
+  }
   const info = target.table.info;
-  return { table: { schema: info.schema, name: info.name }, where, operations };
+  const update = target.update;
+  return {
+    table: { schema: info.schema, name: info.name },
+    where: and([where, update ? compileRule(update.filter, update) : null]),
+    operations,
+    check: update ? compileRule(update.check, update) : null,
+  };
 }
 
 function operatorParam(op: Operator, value: InputTree, column: MutationTarget['table']['columns'][number], path: string) {

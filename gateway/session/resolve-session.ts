@@ -6,10 +6,14 @@ export interface Session {
   /** Every `x-hasura-*` value of the request, names lower-cased, secrets excluded. */
   readonly variables: Readonly<Record<string, string>>;
   readonly isAdmin: boolean;
+  /** Trusted caller asking for `backend_only` permissions (Hasura §8). */
+  readonly backendOnly: boolean;
 }
 
 export interface SessionOptions {
   readonly adminSecret: string | undefined;
+  /** Role of requests that bring no credentials; undefined refuses them. */
+  readonly unauthorizedRole?: string | undefined;
 }
 
 /** Compares secrets in constant time; hashing first makes the lengths equal too. */
@@ -41,6 +45,11 @@ export function resolveSession(headers: Headers, options: SessionOptions): Sessi
   if (options.adminSecret !== undefined) {
     const given = headers.get('x-hasura-admin-secret') ?? headers.get('x-hasura-access-key');
     if (given === null) {
+      if (options.unauthorizedRole !== undefined) {
+        // An anonymous caller gets the unauthorized role and no session variables of its own choosing.
+        const role = options.unauthorizedRole;
+        return { role, variables: { 'x-hasura-role': role }, isAdmin: false, backendOnly: false };
+      }
       throw new GatewayError('access-denied', '"x-hasura-admin-secret"/"x-hasura-access-key" required, but not found', { status: 401 });
     }
     if (!secretsEqual(given, options.adminSecret)) {
@@ -48,5 +57,7 @@ export function resolveSession(headers: Headers, options: SessionOptions): Sessi
     }
   }
   const role = variables['x-hasura-role'] ?? 'admin';
-  return { role, variables: { ...variables, 'x-hasura-role': role }, isAdmin: role === 'admin' };
+  // `backend_only` permissions need the admin secret itself, not just the header (Hasura §8).
+  const backendOnly = options.adminSecret !== undefined && variables['x-hasura-use-backend-only-permissions']?.toLowerCase() === 'true';
+  return { role, variables: { ...variables, 'x-hasura-role': role }, isAdmin: role === 'admin', backendOnly };
 }

@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import { typeNames } from '../inflection/inflection.js';
 import type { SelectAccess } from './field-spec.js';
-import { visibleColumns, type BuildContext } from './build-context.js';
+import { filterableColumns, type BuildContext } from './build-context.js';
 import { buildBoolExp } from './build-bool-exp.js';
 import { buildSelectColumnEnum } from './build-select-column-enum.js';
 import { buildComparisonExp } from './build-comparison-exp.js';
@@ -43,7 +43,7 @@ export function buildAggregateBoolExp(context: BuildContext, access: SelectAcces
             ),
           },
         };
-        const booleans = visibleColumns(access).filter((c) => !c.isArray && c.scalarPgType.name === 'bool');
+        const booleans = filterableColumns(access).filter((c) => !c.isArray && c.scalarPgType.name === 'bool');
         if (booleans.length > 0) {
           const boolComparison = buildComparisonExp(booleans[0]!, context.scalars, context.cache);
           for (const fn of ['bool_and', 'bool_or'] as const) {

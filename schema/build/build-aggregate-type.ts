@@ -27,10 +27,15 @@ export function buildAggregateType(context: BuildContext, access: SelectAccess):
       description: descriptions.aggregate(t),
       fields: () => ({
         aggregate: { type: buildAggregateFields(context, access), extensions: spec({ kind: 'aggregate_fields' }) },
-        nodes: {
-          type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(buildObjectType(context, access)))),
-          extensions: spec({ kind: 'nodes' }),
-        },
+        // A role with aggregations but no column may count rows without seeing them.
+        ...(access.columns.size > 0
+          ? {
+              nodes: {
+                type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(buildObjectType(context, access)))),
+                extensions: spec({ kind: 'nodes' }),
+              },
+            }
+          : {}),
       }),
     }),
   );

@@ -1,7 +1,7 @@
 import { GraphQLInputObjectType, GraphQLList, GraphQLNonNull, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import type { InputFieldSpec, SelectAccess } from './field-spec.js';
-import { visibleColumns, type BuildContext } from './build-context.js';
+import { filterableColumns, type BuildContext } from './build-context.js';
 import { buildComparisonExp } from './build-comparison-exp.js';
 import { buildAggregateBoolExp } from './build-aggregate-bool-exp.js';
 
@@ -25,7 +25,7 @@ export function buildBoolExp(context: BuildContext, access: SelectAccess): Graph
           _not: { type, extensions: spec({ kind: 'not' }) },
           _or: { type: new GraphQLList(new GraphQLNonNull(type)), extensions: spec({ kind: 'or' }) },
         };
-        for (const column of visibleColumns(access)) {
+        for (const column of filterableColumns(access)) {
           fields[column.fieldName] = { type: buildComparisonExp(column, context.scalars, context.cache), extensions: spec({ kind: 'column', column }) };
         }
         for (const relationship of table.relationships) {

@@ -31,6 +31,14 @@ export function visibleColumns(access: SelectAccess): ResolvedColumn[] {
   return access.table.columns.filter((c) => access.columns.has(c.name));
 }
 
+/**
+ * Columns a role may filter, sort, aggregate and pick as `distinct_on` by: the visible ones,
+ * except those an inherited role sees only on some rows (a predicate on them would leak).
+ */
+export function filterableColumns(access: SelectAccess): ResolvedColumn[] {
+  return visibleColumns(access).filter((c) => !access.columnRules?.has(c.name));
+}
+
 export function tableOf(context: BuildContext, key: string): ResolvedTable | undefined {
   return context.resolved.tablesByKey.get(key);
 }

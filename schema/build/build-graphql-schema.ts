@@ -23,10 +23,10 @@ const spec = (sluice: OutputFieldSpec) => ({ sluice });
 export function adminAccess(resolved: ResolvedSchema): RoleAccess {
   const all = <T>(make: (table: ResolvedSchema['tables'][number]) => T) => new Map(resolved.tables.map((table) => [table.key, make(table)]));
   return {
-    select: all((table) => ({ table, columns: new Set(table.columns.map((c) => c.name)), filter: null, limit: null, allowAggregations: true })),
-    insert: writable(resolved, (table) => table.info.insertable, (table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.insertable).map((c) => c.name)), check: null, presets: {} })),
-    update: writable(resolved, (table) => table.info.updatable, (table) => ({ table, columns: new Set(table.columns.filter((c) => c.info.updatable).map((c) => c.name)), filter: null, check: null, presets: {} })),
-    delete: new Map(resolved.tables.filter((table) => table.info.deletable).map((table) => [table.key, { table, filter: null }])),
+    select: all((table) => ({ table, resolved, columns: new Set(table.columns.map((c) => c.name)), filter: null, limit: null, allowAggregations: true })),
+    insert: writable(resolved, (table) => table.info.insertable, (table) => ({ table, resolved, columns: new Set(table.columns.filter((c) => c.info.insertable).map((c) => c.name)), check: null, presets: {} })),
+    update: writable(resolved, (table) => table.info.updatable, (table) => ({ table, resolved, columns: new Set(table.columns.filter((c) => c.info.updatable).map((c) => c.name)), filter: null, check: null, presets: {} })),
+    delete: new Map(resolved.tables.filter((table) => table.info.deletable).map((table) => [table.key, { table, resolved, filter: null }])),
   };
 }
 
@@ -66,15 +66,17 @@ export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess)
   for (const table of resolved.tables) {
     const tableAccess = access.select.get(table.key);
     if (!tableAccess) continue;
-    const objectType = buildObjectType(context, tableAccess);
     const roots = table.rootFields;
-    fields[roots.select.name] = {
+    const readable = tableAccess.columns.size > 0;
+    const allowed = (kind: string) => (kind === 'select_aggregate' || readable) && (!tableAccess.rootFields || tableAccess.rootFields.has(kind));
+    const objectType = readable ? buildObjectType(context, tableAccess) : undefined;
+    if (objectType && allowed('select')) fields[roots.select.name] = {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objectType))),
       description: roots.select.description,
       args: buildSelectArgs(context, tableAccess),
       extensions: spec({ kind: 'select', access: tableAccess }),
     };
-    if (tableAccess.allowAggregations) {
+    if (tableAccess.allowAggregations && allowed('select_aggregate')) {
       fields[roots.select_aggregate.name] = {
         type: new GraphQLNonNull(buildAggregateType(context, tableAccess)),
         description: roots.select_aggregate.description,
@@ -83,7 +85,7 @@ export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess)
       };
     }
     const pk = table.primaryKey;
-    if (pk && pk.every((c) => tableAccess.columns.has(c.name))) {
+    if (pk && objectType && allowed('select_by_pk') && pk.every((c) => tableAccess.columns.has(c.name) && !tableAccess.columnRules?.has(c.name))) {
       const args: GraphQLFieldConfigArgumentMap = {};
       for (const column of pk) {
         const type = columnOutputType(context, column);

@@ -36,12 +36,13 @@ export function buildObjectType(context: BuildContext, access: SelectAccess): Gr
             type: columnOutputType(context, column),
             description: column.description,
             args: isJson ? { path: { type: GraphQLString, description: 'JSON select path' } } : {},
-            extensions: spec({ kind: 'column', column }),
+            extensions: spec({ kind: 'column', column, ...(access.columnRules?.has(column.name) ? { visibleWhere: { rule: access.columnRules.get(column.name)!, access } } : {}) }),
           };
         }
         for (const relationship of table.relationships) {
           const target = context.accessFor(relationship.target);
-          if (!target) continue;
+          // A role that may read no column of the target cannot select its rows.
+          if (!target || target.columns.size === 0) continue;
           const targetType = buildObjectType(context, target);
           if (relationship.kind === 'object') {
             fields[relationship.name] = {

@@ -1,7 +1,7 @@
 import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import { comparableAggregateOps, numericAggregateOps, type AggregateOp, type InputFieldSpec, type SelectAccess } from './field-spec.js';
-import { visibleColumns, type BuildContext } from './build-context.js';
+import { filterableColumns, type BuildContext } from './build-context.js';
 import { isComparableScalar, isNumericScalar } from './scalar-types.js';
 
 const spec = (sluice: InputFieldSpec) => ({ sluice });
@@ -38,7 +38,7 @@ export function buildOrderBy(context: BuildContext, access: SelectAccess): Graph
       fields: () => {
         const orderBy = buildOrderByEnum(context);
         const fields: GraphQLInputFieldConfigMap = {};
-        for (const column of visibleColumns(access)) {
+        for (const column of filterableColumns(access)) {
           if (column.isArray || column.scalarPgType.name === 'json') continue;
           fields[column.fieldName] = { type: orderBy, extensions: spec({ kind: 'order_column', column }) };
         }
@@ -63,7 +63,7 @@ export function buildOrderBy(context: BuildContext, access: SelectAccess): Graph
 /** Columns an aggregate function applies to, for output (`_sum_fields`) and ordering types. */
 export function aggregateColumns(access: SelectAccess, op: AggregateOp) {
   const numeric = (numericAggregateOps as readonly string[]).includes(op);
-  return visibleColumns(access).filter(
+  return filterableColumns(access).filter(
     (c) =>
       !c.isArray &&
       (numeric ? isNumericScalar(c.scalarPgType.category, c.scalarPgType.name) : isComparableScalar(c.scalarPgType.category, c.scalarPgType.name)),

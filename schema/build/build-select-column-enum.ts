@@ -1,11 +1,11 @@
 import { GraphQLEnumType } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import type { SelectAccess } from './field-spec.js';
-import { visibleColumns, type BuildContext } from './build-context.js';
+import { filterableColumns, type BuildContext } from './build-context.js';
 
 /** `<table>_select_column`: one value per visible column; the value is the Postgres column name. */
 export function buildSelectColumnEnum(context: BuildContext, access: SelectAccess): GraphQLEnumType | undefined {
-  const columns = visibleColumns(access);
+  const columns = filterableColumns(access);
   if (columns.length === 0) return undefined;
   const name = typeNames.selectColumn(access.table.typeName);
   return context.cache.getOrCreate(

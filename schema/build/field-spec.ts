@@ -4,22 +4,29 @@
  * instead of looking names up, so a role's schema is also the only source of what it may do.
  */
 import type { GraphQLField, GraphQLInputField } from 'graphql';
-import type { ResolvedColumn, ResolvedRelationship, ResolvedTable } from '../resolve/index.js';
+import type { ResolvedColumn, ResolvedRelationship, ResolvedSchema, ResolvedTable } from '../resolve/index.js';
 
 /** What one role may read of one table (Hasura's select permission; everything for admin). */
 export interface SelectAccess {
   readonly table: ResolvedTable;
+  /** The whole resolved schema, for rules that follow relationships or name other tables. */
+  readonly resolved: ResolvedSchema;
   /** Columns the role may see, by Postgres column name. */
   readonly columns: ReadonlySet<string>;
   /** Permission filter as metadata JSON; null means all rows. */
   readonly filter: Readonly<Record<string, unknown>> | null;
   readonly limit: number | null;
   readonly allowAggregations: boolean;
+  /** `query_root_fields`: which of select, select_by_pk, select_aggregate exist; null means all. */
+  readonly rootFields?: ReadonlySet<string> | null;
+  /** Inherited roles: columns visible only where a rule holds (others are null there). */
+  readonly columnRules?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 /** What one role may insert into one table (Hasura's insert permission; everything for admin). */
 export interface InsertAccess {
   readonly table: ResolvedTable;
+  readonly resolved: ResolvedSchema;
   /** Columns the client may set, by Postgres column name. */
   readonly columns: ReadonlySet<string>;
   /** Permission check on the inserted rows, as metadata JSON; null means none. */
@@ -31,6 +38,7 @@ export interface InsertAccess {
 /** What one role may update in one table. */
 export interface UpdateAccess {
   readonly table: ResolvedTable;
+  readonly resolved: ResolvedSchema;
   readonly columns: ReadonlySet<string>;
   readonly filter: Readonly<Record<string, unknown>> | null;
   readonly check: Readonly<Record<string, unknown>> | null;
@@ -40,6 +48,7 @@ export interface UpdateAccess {
 /** What one role may delete from one table. */
 export interface DeleteAccess {
   readonly table: ResolvedTable;
+  readonly resolved: ResolvedSchema;
   readonly filter: Readonly<Record<string, unknown>> | null;
 }
 
@@ -65,7 +74,8 @@ export type OutputFieldSpec =
   | { readonly kind: 'select'; readonly access: SelectAccess }
   | { readonly kind: 'select_by_pk'; readonly access: SelectAccess }
   | { readonly kind: 'select_aggregate'; readonly access: SelectAccess }
-  | { readonly kind: 'column'; readonly column: ResolvedColumn }
+  /** `visibleWhere`: inherited roles show the column only on rows this access's rule allows. */
+  | { readonly kind: 'column'; readonly column: ResolvedColumn; readonly visibleWhere?: { readonly rule: Readonly<Record<string, unknown>>; readonly access: SelectAccess } }
   | { readonly kind: 'object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'array_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'array_relationship_aggregate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }

@@ -1,4 +1,5 @@
 export { adminAccess, buildGraphQLSchema, emptyAccess } from './build-graphql-schema.js';
+export { roleAccess, type RoleAccessOptions } from './role-access.js';
 export {
   inputSpec,
   outputSpec,

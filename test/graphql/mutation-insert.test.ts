@@ -106,12 +106,7 @@ describe('insert_<t> and insert_<t>_one', () => {
     expect(data.insert_article).toEqual({ affected_rows: 2, returning: expected });
   });
 
-  // BUG: a flat insert_<t> runs `WITH _m AS (INSERT … RETURNING *) SELECT … FROM _m` as one
-  // statement, so relationships in `returning` read the snapshot from before the insert and miss
-  // the rows just written. Hasura (`mutateAndSel` when the output has nested fields) selects the
-  // returning fields in a separate query after the mutation, so `author.articles` includes the
-  // new article. Actual: articles = [{title: "older"}]; expected [{title: "older"}, {title: "newer"}].
-  it.skip('answers relationships in returning, read from the database after the insert', async () => {
+  it('answers relationships in returning, read from the database after the insert', async () => {
     const [{ id: authorId }] = (await rows<{ id: number }>("INSERT INTO author (name) VALUES ('Dee') RETURNING id")) as [{ id: number }];
     await g.db.pool.query("INSERT INTO article (author_id, title) VALUES ($1, 'older')", [authorId]);
     const data = dataOf(await g.graphql(`mutation ($a: Int!) {
@@ -282,12 +277,7 @@ describe('nested inserts', () => {
     expect(await counts()).toEqual(before);
   });
 
-  // BUG: Hasura words this case differently from the array-relationship one
-  // (tests-py graphql_mutation/insert/nested/articles_with_author_author_id_fail.yaml):
-  // `cannot insert object relationship "author" as "author_id" column values are already determined`.
-  // Sluice answers with the array-relationship message, `cannot insert "author_id" columns as their
-  // values are already being determined by parent insert` (code and path match).
-  it.skip('words a foreign key set next to an object relationship as Hasura does', async () => {
+  it('words a foreign key set next to an object relationship as Hasura does', async () => {
     const result = await g.graphql('mutation { insert_article(objects: [{author_id: 1, title: "t", author: {data: {name: "n"}}}]) { affected_rows } }');
     expectError(result, {
       code: 'validation-failed',

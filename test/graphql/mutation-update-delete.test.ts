@@ -156,12 +156,7 @@ describe('update_<t>', () => {
     expect(data.update_entry).toEqual({ returning: [{ id: 12, amount: 1, account }] });
   });
 
-  // BUG: `WITH _m AS (UPDATE … RETURNING *) SELECT …` reads relationships from the snapshot taken
-  // before the update, so `account.entries` still shows the old amount. Hasura selects nested
-  // returning fields after the mutation (`mutateAndSel`). Input: update entry 10 to amount 1,
-  // returning { account { entries(order_by: {id: asc}) { id amount } } }. Expected entries
-  // [{10, 1}, {11, 7}]; actual [{10, 5}, {11, 7}].
-  it.skip('answers relationships in returning as they are after the update', async () => {
+  it('answers relationships in returning as they are after the update', async () => {
     const data = dataOf(await g.graphql('mutation { update_entry(where: {id: {_eq: 10}}, _set: {amount: 1}) { returning { account { entries(order_by: {id: asc}) { id amount } } } } }'));
     const entries = await rows('SELECT id, amount FROM entry WHERE account_id = 1 ORDER BY id');
     expect(entries).toEqual([{ id: 10, amount: 1 }, { id: 11, amount: 7 }]);
@@ -262,12 +257,7 @@ describe('delete_<t>', () => {
     expect(await rows('SELECT id FROM entry ORDER BY id')).toEqual([{ id: 12 }]);
   });
 
-  // BUG: like updates, the relationships of `returning` read the snapshot from before the DELETE
-  // (one `WITH _m AS (DELETE … RETURNING *)` statement), so the deleted entries still appear
-  // under their account. Hasura runs the returning select after the mutation. Input: delete
-  // entry 10, returning { account { entries { id } } }. Expected entries [{id: 11}]; actual
-  // [{id: 10}, {id: 11}].
-  it.skip('answers relationships in returning as they are after the delete', async () => {
+  it('answers relationships in returning as they are after the delete', async () => {
     const data = dataOf(await g.graphql('mutation { delete_entry(where: {id: {_eq: 10}}) { returning { account { entries(order_by: {id: asc}) { id } } } } }'));
     const entries = await rows('SELECT id FROM entry WHERE account_id = 1 ORDER BY id');
     expect(entries).toEqual([{ id: 11 }]);
