@@ -68,10 +68,10 @@ export function compileBoolExp(exp: BoolExp, scope: Scope, context: CompileConte
     case 'compare':
       return compileCompare(exp.op, compileOperand(exp.operand, scope), compileParam(exp.value));
     case 'column_compare':
-      return compileCompare(exp.op, ident(scope.alias, exp.left), ident(scope.alias, exp.right));
+      return compileCompare(exp.op, ident(scope.alias, exp.left), ident(exp.rightFromRoot ? (scope.root ?? scope.alias) : scope.alias, exp.right));
     case 'exists': {
       const alias = context.nextAlias();
-      const inner: Scope = { alias };
+      const inner: Scope = { alias, root: scope.root ?? scope.alias };
       // `_exists` in permission rules names an unrelated table: no join condition then.
       const conditions = exp.hop.mapping.length > 0 ? [compileJoinCondition(exp.hop, scope.alias, alias)] : [];
       if (exp.hop.filter) conditions.push(compileBoolExp(exp.hop.filter, inner, context));

@@ -13,5 +13,7 @@ export function createCompileContext(): CompileContext {
 /** The table a fragment is compiled against, and how it names a column (aggregate predicates). */
 export interface Scope {
   readonly alias: string;
+  /** The row a permission rule is about, for `["$", col]` inside relationships (default: `alias`). */
+  readonly root?: string;
   readonly operand?: (column: string) => Sql | undefined;
 }

@@ -66,7 +66,7 @@ export type BoolExp =
   | { readonly kind: 'compare'; readonly operand: ColumnOperand; readonly op: CompareOp; readonly value: Param }
   | { readonly kind: 'is_null'; readonly operand: ColumnOperand; readonly isNull: boolean }
   /** Permission rules' `_ceq`, `_cgt`, …: two columns of the same row. */
-  | { readonly kind: 'column_compare'; readonly left: string; readonly op: CompareOp; readonly right: string }
+  | { readonly kind: 'column_compare'; readonly left: string; readonly op: CompareOp; readonly right: string; readonly rightFromRoot?: boolean }
   /** Relationship filter: some related row exists and matches (Hasura's exists-semantics). */
   | { readonly kind: 'exists'; readonly hop: Hop; readonly where: BoolExp }
   /** `<rel>_aggregate: {count: {predicate: {_gt: 1}}}`. */

@@ -46,30 +46,30 @@ function valueParam(value: Json, column: ResolvedColumn, op: string): Param {
  * cast to the column's type; relationships and `_exists` follow the database directly (a
  * rule is not itself subject to other tables' permissions, as in Hasura).
  */
-export function planPermission(rule: Json, table: ResolvedTable, resolved: ResolvedSchema): BoolExp {
+export function planPermission(rule: Json, table: ResolvedTable, resolved: ResolvedSchema, root: ResolvedTable = table): BoolExp {
   if (!isObject(rule)) return { kind: 'true' };
   const items: BoolExp[] = [];
   for (const [rawKey, value] of Object.entries(rule)) {
     const key = operatorName(rawKey);
     if (key === '_and' || key === '_or') {
-      const parts = (Array.isArray(value) ? value : [value]).map((v) => planPermission(v, table, resolved));
+      const parts = (Array.isArray(value) ? value : [value]).map((v) => planPermission(v, table, resolved, root));
       items.push(key === '_and' ? { kind: 'and', items: parts } : { kind: 'or', items: parts });
     } else if (key === '_not') {
-      items.push({ kind: 'not', item: planPermission(value, table, resolved) });
+      items.push({ kind: 'not', item: planPermission(value, table, resolved, root) });
     } else if (key === '_exists') {
       const spec = isObject(value) ? value : {};
       const name = qualifiedTableName(spec._table as QualifiedName | string);
       const target = resolved.tablesByKey.get(tableKey(name));
       if (!target) throw inconsistent(`table ${JSON.stringify(name.name)} in "_exists" is not tracked`);
-      items.push({ kind: 'exists', hop: { table: name, mapping: [], filter: null }, where: planPermission(spec._where, target, resolved) });
+      items.push({ kind: 'exists', hop: { table: name, mapping: [], filter: null }, where: planPermission(spec._where, target, resolved, root) });
     } else {
       const column = table.columns.find((c) => c.name === rawKey);
       const relationship = table.relationships.find((r) => r.name === rawKey);
-      if (column) items.push(planColumnRule(value, column, table));
+      if (column) items.push(planColumnRule(value, column, table, root));
       else if (relationship) {
         const target = resolved.tablesByKey.get(relationship.target)!;
         const info = target.info;
-        items.push({ kind: 'exists', hop: { table: { schema: info.schema, name: info.name }, mapping: relationship.mapping, filter: null }, where: planPermission(value, target, resolved) });
+        items.push({ kind: 'exists', hop: { table: { schema: info.schema, name: info.name }, mapping: relationship.mapping, filter: null }, where: planPermission(value, target, resolved, root) });
       } else {
         throw inconsistent(`"${rawKey}" is neither a column nor a relationship of ${JSON.stringify(table.info.name)}`);
       }
@@ -79,21 +79,23 @@ export function planPermission(rule: Json, table: ResolvedTable, resolved: Resol
   return items.length === 1 ? items[0]! : { kind: 'and', items };
 }
 
-function planColumnRule(value: Json, column: ResolvedColumn, table: ResolvedTable): BoolExp {
+function planColumnRule(value: Json, column: ResolvedColumn, table: ResolvedTable, root: ResolvedTable): BoolExp {
   // `{"col": "X-Hasura-User-Id"}` and `{"col": 1}` are shorthand for `_eq`.
-  if (!isObject(value)) return planColumnRule({ _eq: value }, column, table);
+  if (!isObject(value)) return planColumnRule({ _eq: value }, column, table, root);
   const items: BoolExp[] = [];
   for (const [rawOp, operand] of Object.entries(value)) {
     const op = operatorName(rawOp);
     if (op === '_is_null') {
       items.push({ kind: 'is_null', operand: { column: column.name }, isNull: operand === true });
     } else if (op in columnCompareOps) {
-      // Column comparison: the operand names a column of the same table (["$", col] of the root
-      // table is treated the same here, as rules on one table only).
+      // Column comparison: a column of the same row, or `["$", col]`, one of the row the whole
+      // rule is about (when the comparison sits inside a relationship).
+      const fromRoot = Array.isArray(operand) && operand[0] === '$';
       const other = Array.isArray(operand) ? String(operand[operand.length - 1]) : String(operand);
-      const otherColumn = table.columns.find((c) => c.name === other);
-      if (!otherColumn) throw inconsistent(`column "${other}" of ${JSON.stringify(table.info.name)} does not exist`);
-      items.push({ kind: 'column_compare', left: column.name, op: columnCompareOps[op]!, right: otherColumn.name });
+      const owner = fromRoot ? root : table;
+      const otherColumn = owner.columns.find((c) => c.name === other);
+      if (!otherColumn) throw inconsistent(`column "${other}" of ${JSON.stringify(owner.info.name)} does not exist`);
+      items.push({ kind: 'column_compare', left: column.name, op: columnCompareOps[op]!, right: otherColumn.name, rightFromRoot: fromRoot });
     } else if (compareOps.has(op)) {
       items.push({ kind: 'compare', operand: { column: column.name }, op: op as CompareOp, value: valueParam(operand, column, op) });
     } else {

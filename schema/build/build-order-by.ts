@@ -27,6 +27,15 @@ export function buildOrderByEnum(context: BuildContext): GraphQLEnumType {
 const sorted = (fields: GraphQLInputFieldConfigMap) =>
   Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+/** Whether `<table>_order_by` would have any field (GraphQL forbids an empty input type). */
+export function canOrderBy(context: BuildContext, access: SelectAccess): boolean {
+  if (filterableColumns(access).some((c) => !c.isArray && c.scalarPgType.name !== 'json')) return true;
+  return access.table.relationships.some((r) => {
+    const target = context.accessFor(r.target);
+    return target !== undefined && (r.kind === 'object' || target.allowAggregations);
+  });
+}
+
 /** `<table>_order_by`: columns, object relationships (nested) and array-relationship aggregates. */
 export function buildOrderBy(context: BuildContext, access: SelectAccess): GraphQLInputObjectType {
   const t = access.table.typeName;
@@ -46,6 +55,7 @@ export function buildOrderBy(context: BuildContext, access: SelectAccess): Graph
           const target = context.accessFor(relationship.target);
           if (!target) continue;
           if (relationship.kind === 'object') {
+            if (!canOrderBy(context, target)) continue;
             fields[relationship.name] = { type: buildOrderBy(context, target), extensions: spec({ kind: 'order_object_relationship', relationship, access: target }) };
           } else if (target.allowAggregations) {
             fields[`${relationship.name}_aggregate`] = {

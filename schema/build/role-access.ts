@@ -88,7 +88,8 @@ export function roleAccess(resolved: ResolvedSchema, role: string, options: Role
       return found.length > 0 && found.every((p) => JSON.stringify(p) === JSON.stringify(found[0])) ? found[0] : undefined;
     };
     const insert = mutationPermission(entry?.insert_permissions);
-    const insertColumns = insert ? columnSet(table, insert.columns, (c) => c.info.insertable) : new Set<string>();
+    // An insert permission without `columns` (Hasura's v1 API) allows every column.
+    const insertColumns = insert ? columnSet(table, insert.columns ?? '*', (c) => c.info.insertable) : new Set<string>();
     if (insert && insertColumns.size > 0 && table.info.insertable && (!insert.backend_only || options.backendOnly)) {
       access.insert.set(table.key, {
         table,
