@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { createMetadataApi, createMetadataStore } from '../metadata/index.js';
 import { PlanCache, type CachedQuery, type CompiledMutation } from '../execute/index.js';
-import type { Session } from '../session/index.js';
+import { createSessionResolver, type Session } from '../session/index.js';
+import { createJwtVerifier, parseJwtConfig } from '../session/jwt/index.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { useRoutes } from './use-routes.js';
 import { useSluiceGraphQL } from './use-sluice-graphql.js';
@@ -43,6 +44,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const registry = new SchemaRegistry(pool, store, config, logger);
   const metadataApi = createMetadataApi({ pool, store, introspect: () => registry.introspect(), reload: () => registry.reload(), logger });
   const sessions = new WeakMap<Request, Session>();
+  const jwtConfig = config.jwtSecret ? parseJwtConfig(config.jwtSecret.value, config.jwtSecret.name) : undefined;
+  const jwtVerifier = jwtConfig ? createJwtVerifier(jwtConfig, { logger }) : undefined;
+  const resolveSession = createSessionResolver({
+    adminSecret: config.adminSecret,
+    unauthorizedRole: config.unauthorizedRole,
+    jwt: jwtConfig && jwtVerifier ? { config: jwtConfig, verifier: jwtVerifier } : undefined,
+  });
   const sessionOf = (request: Request): Session => {
     const session = sessions.get(request);
     if (!session) throw new Error('no session resolved for this request');
@@ -66,7 +74,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       useRequestLog(logger, sessions),
       useHasuraErrors(),
-      useRoutes({ pool, metadataApi, session: { adminSecret: config.adminSecret, unauthorizedRole: config.unauthorizedRole }, sessions, version: `v${packageVersion}`, logger }),
+      useRoutes({ pool, metadataApi, resolveSession, sessions, version: `v${packageVersion}`, logger }),
       useSluiceGraphQL({
         sessionOf,
         execution: {
@@ -86,6 +94,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     handle: (req, res) => void yoga(req, res),
     fetch: async (request) => yoga.fetch(request),
     ready,
-    async close() {},
+    async close() {
+      jwtVerifier?.close();
+    },
   };
 }

@@ -2,14 +2,14 @@ import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { GatewayError, toRestErrorBody } from '../errors/index.js';
-import { resolveSession, type Session, type SessionOptions } from '../session/index.js';
+import type { Session, SessionResolver } from '../session/index.js';
 import type { MetadataApi, ApiResponse } from '../metadata/index.js';
 import { errorsBody } from './graphql-response.js';
 
 export interface RoutesOptions {
   readonly pool: pg.Pool;
   readonly metadataApi: MetadataApi;
-  readonly session: SessionOptions;
+  readonly resolveSession: SessionResolver;
   readonly sessions: WeakMap<Request, Session>;
   readonly version: string;
   readonly logger: Logger;
@@ -49,10 +49,11 @@ export function useRoutes(options: RoutesOptions): Plugin {
       const path = url.pathname.replace(/\/+$/, '') || '/';
       if (path === '/v1/graphql' || path === '/v1alpha1/graphql') {
         try {
-          options.sessions.set(request, resolveSession(request.headers, options.session));
+          options.sessions.set(request, await options.resolveSession(request.headers));
         } catch (error) {
-          const status = path === '/v1/graphql' ? 200 : 401;
-          endResponse(json(errorsBody([error as GatewayError], false), status));
+          const failure = error instanceof GatewayError ? error : new GatewayError('unexpected', 'unexpected error', { status: 500, cause: error });
+          const status = path === '/v1/graphql' ? 200 : failure.status;
+          endResponse(json(errorsBody([failure], false), status));
         }
         return;
       }
@@ -69,9 +70,10 @@ export function useRoutes(options: RoutesOptions): Plugin {
 async function handleAdminApi(request: Request, options: RoutesOptions, api: keyof MetadataApi): Promise<Response> {
   let session: Session;
   try {
-    session = resolveSession(request.headers, options.session);
+    session = await options.resolveSession(request.headers);
   } catch (error) {
-    return json(toRestErrorBody(error as GatewayError, false), 401);
+    const failure = error instanceof GatewayError ? error : new GatewayError('unexpected', 'unexpected error', { status: 500, cause: error });
+    return json(toRestErrorBody(failure, false), failure.status);
   }
   if (!session.isAdmin) {
     return json(toRestErrorBody(new GatewayError('access-denied', 'restricted access : admin only', { path: '$.args' }), false), 400);

@@ -1,1 +1,2 @@
 export { resolveSession, type Session, type SessionOptions } from './resolve-session.js';
+export { createSessionResolver, type SessionResolver, type SessionResolverOptions } from './create-session-resolver.js';

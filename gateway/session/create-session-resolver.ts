@@ -1,0 +1,34 @@
+import { missingJwtError, selectRole, type JwtConfig, type JwtVerifier } from './jwt/index.js';
+import { resolveSession, type Session, type SessionOptions } from './resolve-session.js';
+
+export interface SessionResolverOptions extends SessionOptions {
+  /** JWT mode: tokens verified with this verifier (Hasura's `HASURA_GRAPHQL_JWT_SECRET`). */
+  readonly jwt?: { readonly config: JwtConfig; readonly verifier: JwtVerifier } | undefined;
+}
+
+export type SessionResolver = (headers: Headers) => Promise<Session>;
+
+/**
+ * Who is asking, in Hasura's order (§9): the admin secret first (a trusted caller acting as any
+ * role, with its `x-hasura-*` headers as session variables); then a JWT, whose claims alone give
+ * the session (headers cannot add variables) and whose allowed roles bound `x-hasura-role`;
+ * then the unauthorized role; otherwise the request is refused.
+ */
+export function createSessionResolver(options: SessionResolverOptions): SessionResolver {
+  const jwt = options.jwt;
+  if (!jwt) return async (headers) => resolveSession(headers, options);
+  return async (headers) => {
+    const hasSecret = headers.has('x-hasura-admin-secret') || headers.has('x-hasura-access-key');
+    if (hasSecret && options.adminSecret !== undefined) return resolveSession(headers, options);
+    const claims = await jwt.verifier.verify(headers);
+    if (!claims) {
+      if (options.unauthorizedRole !== undefined) {
+        const role = options.unauthorizedRole;
+        return { role, variables: { 'x-hasura-role': role }, isAdmin: false, backendOnly: false };
+      }
+      throw missingJwtError(jwt.config.header);
+    }
+    const role = selectRole(claims, headers.get('x-hasura-role'));
+    return { role, variables: { ...claims.variables, 'x-hasura-role': role }, isAdmin: role === 'admin', backendOnly: false };
+  };
+}
