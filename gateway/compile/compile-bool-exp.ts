@@ -1,5 +1,7 @@
-import type { BoolExp, ColumnOperand, CompareOp, Hop, Param } from '../plan/ir.js';
-import { ident, join, keyword, param, sql, typeName, type Keyword, type Sql } from './sql.js';
+import type { BoolExp, ColumnOperand, CompareOp, Hop } from '../plan/ir.js';
+import { ident, join, keyword, sql, type Keyword, type Sql } from './sql.js';
+import { compileParam } from './compile-bool-exp-param.js';
+import { compileFunctionCall } from './compile-function-call.js';
 import type { CompileContext, Scope } from './compile-context.js';
 
 const operators: Partial<Record<CompareOp, Keyword>> = {
@@ -33,13 +35,10 @@ const operators: Partial<Record<CompareOp, Keyword>> = {
   _matches_fulltext: '@',
 };
 
-/** `($n)::"schema"."type"`: every value is a typed parameter, never text. */
-export function compileParam(value: Param): Sql {
-  return value.pgType ? sql`(${param(value)})::${typeName(value.pgType, value.array)}` : param(value);
-}
+export { compileParam };
 
 function compileOperand(operand: ColumnOperand, scope: Scope): Sql {
-  const column = scope.operand?.(operand.column) ?? ident(scope.alias, operand.column);
+  const column = operand.call ? compileFunctionCall(operand.call, scope.alias) : (scope.operand?.(operand.column) ?? ident(scope.alias, operand.column));
   return operand.castToText ? sql`(${column})::text` : column;
 }
 

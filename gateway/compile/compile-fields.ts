@@ -5,6 +5,7 @@ import { compileJsonObject, compileText } from './compile-json-object.js';
 import { compileRows } from './compile-rows.js';
 import { compileAggregate } from './compile-aggregate.js';
 import { ident, join, sql, type Sql } from './sql.js';
+import { compileFunctionCall } from './compile-function-call.js';
 
 export function compileColumn(output: ColumnOutput, alias: string, context: CompileContext): Sql {
   let value = ident(alias, output.column);
@@ -45,5 +46,13 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
     }
     case 'array_aggregate':
       return compileAggregate(field.aggregate, { hop: field.hop, outer: alias }, context);
+    case 'computed_scalar': {
+      const value = compileFunctionCall(field.call, alias);
+      return field.stringify ? sql`(${value})::text` : value;
+    }
+    case 'computed_table': {
+      const rows = compileRows(field.rows, { hop: null, outer: alias }, context);
+      return compileJsonList((rowAlias) => compileRowJson(field.fields, rowAlias, context), rows);
+    }
   }
 }

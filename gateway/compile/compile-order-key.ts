@@ -2,6 +2,7 @@ import type { OrderKey } from '../plan/ir.js';
 import { compileBoolExp, compileJoinCondition } from './compile-bool-exp.js';
 import type { CompileContext } from './compile-context.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
+import { compileFunctionCall } from './compile-function-call.js';
 
 /**
  * A sort key as an expression over the table in scope. Keys through relationships become
@@ -11,6 +12,8 @@ export function compileOrderKey(key: OrderKey, alias: string, context: CompileCo
   switch (key.kind) {
     case 'column':
       return ident(alias, key.column);
+    case 'computed':
+      return compileFunctionCall(key.call, alias);
     case 'object_relationship': {
       const inner = context.nextAlias();
       const conditions = [compileJoinCondition(key.hop, alias, inner)];

@@ -4,6 +4,7 @@ import type { CompileContext } from './compile-context.js';
 import { compileOrderKey } from './compile-order-key.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
 import { constantParam } from './constant-param.js';
+import { compileFunctionCall } from './compile-function-call.js';
 
 export interface CompiledRows {
   /** `(SELECT "_1".* … FROM "s"."t" AS "_1" WHERE … ORDER BY … LIMIT …)`, to alias as `alias`. */
@@ -20,10 +21,10 @@ function direction(order: OrderBy): Sql {
 /**
  * The rows of a table as a subquery: filtered, ordered, limited, with the table's columns only.
  */
-export function compileRows(rows: RowSource, correlation: { hop: Hop; outer: string } | null, context: CompileContext): CompiledRows {
+export function compileRows(rows: RowSource, correlation: { hop: Hop | null; outer: string } | null, context: CompileContext): CompiledRows {
   const alias = context.nextAlias();
   const conditions: Sql[] = [];
-  if (correlation) {
+  if (correlation?.hop) {
     conditions.push(compileJoinCondition(correlation.hop, correlation.outer, alias));
     if (correlation.hop.filter) conditions.push(compileBoolExp(correlation.hop.filter, { alias }, context));
   }
@@ -48,7 +49,8 @@ export function compileRows(rows: RowSource, correlation: { hop: Hop; outer: str
   const orderBy = innerOrder.length > 0 ? sql` ORDER BY ${join(innerOrder)}` : sql``;
   const limit = compileLimit(rows);
   const offset = rows.offset ? sql` OFFSET ${compileParam(rows.offset)}` : sql``;
-  const table = ident(rows.table.schema, rows.table.name);
+  // A set-returning computed field reads its rows from the function, called on the outer row.
+  const table = rows.fromCall && correlation ? compileFunctionCall(rows.fromCall, correlation.outer) : ident(rows.table.schema, rows.table.name);
   return {
     from: sql`(SELECT ${distinct}${columns} FROM ${table} AS ${ident(alias)}${where}${orderBy}${limit}${offset})`,
     alias,

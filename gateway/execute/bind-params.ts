@@ -21,6 +21,8 @@ function resolveSource(source: ParamSource, variables: Variables, session: Sessi
       return Object.fromEntries(source.fields.map(([key, item]) => [key, resolveSource(item, variables, session, runtime)]));
     case 'runtime':
       return runtime[source.name] ?? null;
+    case 'session_all':
+      return JSON.stringify(session);
     case 'variable': {
       let value: unknown = variables[source.name];
       for (const key of source.path) {

@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { introspectDatabase } from '../../schema/introspect/index.js';
+import { introspectDatabase, introspectFunctions } from '../../schema/introspect/index.js';
 import { resolveSchema, type ResolvedSchema } from '../../schema/resolve/index.js';
 import { adminAccess, buildGraphQLSchema, roleAccess } from '../../schema/build/index.js';
 import type { DatabaseModel } from '../../schema/model/database-model.js';
@@ -38,8 +38,9 @@ export class SchemaRegistry {
     return this.state;
   }
 
-  introspect(): Promise<DatabaseModel> {
-    return introspectDatabase(this.pool);
+  async introspect(): Promise<DatabaseModel> {
+    const [model, functions] = await Promise.all([introspectDatabase(this.pool), introspectFunctions(this.pool)]);
+    return { ...model, functions };
   }
 
   /** Re-reads metadata and the database catalog; concurrent calls share one reload. */

@@ -8,6 +8,7 @@ import { GatewayError } from '../errors/index.js';
 import type { Metadata, SourceMetadata } from '../../schema/metadata/metadata.js';
 import { expectArray, expectObject, isJsonObject, optionalString, parseTableName, requireKey, type JsonObject } from './parse-args.js';
 import { compactTable, sameTable, type TableEntry } from './metadata-tables.js';
+import { parseServiceKeys } from './parse-service-keys.js';
 
 function normalizeTables(value: unknown, path: string): TableEntry[] {
   const tables = expectArray(value ?? [], path).map((item, i) => {
@@ -48,7 +49,17 @@ function normalizeSource(value: unknown, path: string): SourceMetadata {
   };
 }
 
+/** Sluice's `service_keys`, checked like the operations check them; other keys pass through. */
 export function normalizeMetadata(value: unknown, path: string): Metadata {
+  const metadata = normalizeDocument(value, path);
+  if (metadata.service_keys === undefined || (metadata.service_keys as unknown) === null) {
+    const { service_keys: _none, ...rest } = metadata;
+    return rest;
+  }
+  return { ...metadata, service_keys: parseServiceKeys(metadata.service_keys, `${path}.service_keys`) };
+}
+
+function normalizeDocument(value: unknown, path: string): Metadata {
   const doc = expectObject(value, path);
   if (doc.version === 3) {
     const sources = expectArray(requireKey(doc, 'sources', path), `${path}.sources`).map((s, i) => normalizeSource(s, `${path}.sources[${i}]`));

@@ -13,6 +13,7 @@ import { jsonSelect } from './json-select.js';
 import { permissionOperations } from './permission-operations.js';
 import { relationshipOperations } from './relationship-operations.js';
 import { runSql } from './run-sql.js';
+import { serviceKeyOperations } from './service-key-operations.js';
 import { tableOperations, trackTableV1 } from './table-operations.js';
 
 export type OperationRegistry = Readonly<Record<string, MetadataOperation>>;
@@ -33,6 +34,7 @@ const unprefixed: OperationRegistry = Object.fromEntries(
 
 const dml: OperationRegistry = { run_sql: runSql, insert: jsonInsert, select: jsonSelect, update: jsonUpdate, delete: jsonDelete, count: jsonCount };
 
-export const metadataRegistry: OperationRegistry = { ...unprefixed, ...prefixed };
+/** Sluice's own operations (`sluice_*`) exist only here, not on the legacy `/v1/query`. */
+export const metadataRegistry: OperationRegistry = { ...unprefixed, ...prefixed, ...serviceKeyOperations };
 export const queryV1Registry: OperationRegistry = { ...prefixed, ...unprefixed, track_table: trackTableV1, ...dml };
 export const queryV2Registry: OperationRegistry = dml;

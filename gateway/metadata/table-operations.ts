@@ -61,7 +61,7 @@ export function dependentsOf(metadata: Metadata, table: QualifiedName, model: Pa
 /** Removes the given relationships and computed fields; used by `cascade`. */
 export function dropDependents(metadata: Metadata, dependents: readonly Dependent[]): Metadata {
   return dependents.reduce(
-    (md, d) => updateTable(md, d.owner, (t) => ({ ...t, [d.kind]: (t[d.kind] ?? []).filter((r) => r.name !== d.name) })),
+    (md, d) => updateTable(md, d.owner, (t) => ({ ...t, [d.kind]: ((t[d.kind] ?? []) as readonly { name: string }[]).filter((r) => r.name !== d.name) })),
     metadata,
   );
 }

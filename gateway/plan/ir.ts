@@ -18,7 +18,9 @@ export type ParamSource =
   /** An object assembled from sources (rows of a batch insert, sent as one JSON value). */
   | { readonly kind: 'object'; readonly fields: readonly (readonly [string, ParamSource])[] }
   /** A value known only while executing (a parent row's key during a nested insert). */
-  | { readonly kind: 'runtime'; readonly name: string };
+  | { readonly kind: 'runtime'; readonly name: string }
+  /** All session variables as one JSON object (a computed field's session argument). */
+  | { readonly kind: 'session_all' };
 
 /**
  * How a bound value is turned into what `pg` sends: `json` stringifies (jsonb values), `jsonPath`
@@ -37,10 +39,17 @@ export interface Param {
   readonly path: string;
 }
 
-/** A column of the table in scope, optionally cast (jsonb `_cast: {String: …}`). */
+/** A call of a computed field's function on the row in scope. */
+export interface FunctionCall {
+  readonly function: QualifiedName;
+  readonly arguments: readonly ({ readonly kind: 'row' } | { readonly kind: 'value'; readonly value: Param })[];
+}
+
+/** A column of the table in scope (or a scalar computed field), optionally cast (jsonb `_cast`). */
 export interface ColumnOperand {
   readonly column: string;
   readonly castToText?: boolean;
+  readonly call?: FunctionCall;
 }
 
 export type CompareOp =
@@ -82,6 +91,7 @@ export type BoolExp =
 
 export type OrderKey =
   | { readonly kind: 'column'; readonly column: string }
+  | { readonly kind: 'computed'; readonly call: FunctionCall }
   | { readonly kind: 'object_relationship'; readonly hop: Hop; readonly key: OrderKey }
   | { readonly kind: 'array_aggregate'; readonly hop: Hop; readonly fn: 'count' | AggregateOp; readonly column: string | null };
 
@@ -102,6 +112,8 @@ export interface RowSource {
   /** The role's row limit, applied on top of `limit`. */
   readonly permissionLimit: number | null;
   readonly offset: Param | null;
+  /** Rows come from a set-returning computed field of the outer row instead of the table. */
+  readonly fromCall?: FunctionCall;
 }
 
 export interface ColumnOutput {
@@ -120,7 +132,9 @@ export type Field =
   | ({ readonly kind: 'column'; readonly alias: string } & ColumnOutput)
   | { readonly kind: 'object_relationship'; readonly alias: string; readonly hop: Hop; readonly fields: readonly Field[] }
   | { readonly kind: 'array_relationship'; readonly alias: string; readonly hop: Hop; readonly rows: RowSource; readonly fields: readonly Field[] }
-  | { readonly kind: 'array_aggregate'; readonly alias: string; readonly hop: Hop; readonly aggregate: Aggregate };
+  | { readonly kind: 'array_aggregate'; readonly alias: string; readonly hop: Hop; readonly aggregate: Aggregate }
+  | { readonly kind: 'computed_scalar'; readonly alias: string; readonly call: FunctionCall; readonly stringify: boolean }
+  | { readonly kind: 'computed_table'; readonly alias: string; readonly rows: RowSource; readonly fields: readonly Field[] };
 
 export type AggregateFunctionField =
   | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }

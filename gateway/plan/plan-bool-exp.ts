@@ -2,7 +2,7 @@ import { GraphQLInputObjectType, getNamedType } from 'graphql';
 import { inputSpec } from '../../schema/build/index.js';
 import type { BoolExp } from './ir.js';
 import { fieldOf, type InputTree } from './input-tree.js';
-import { planComparison } from './plan-comparison.js';
+import { planComparison, planComputedComparison } from './plan-comparison.js';
 import { planHop, permissionFilter } from './plan-hop.js';
 import { validationError } from './validation-error.js';
 
@@ -41,6 +41,9 @@ export function planBoolExp(tree: InputTree, type: GraphQLInputObjectType, path:
         break;
       case 'column':
         items.push(planComparison(value, spec.column, fieldPath));
+        break;
+      case 'computed_scalar':
+        items.push(planComputedComparison(value, spec.field, fieldPath));
         break;
       case 'relationship':
         items.push({

@@ -9,6 +9,7 @@ import { planRows } from './plan-rows.js';
 import { compileRule, planHop } from './plan-hop.js';
 import { planAggregate } from './plan-aggregate.js';
 import { typedParam } from './make-param.js';
+import { planFunctionCall } from './plan-function-call.js';
 import { validationError } from './validation-error.js';
 
 const stringifiable = new Set(['int8', 'numeric', 'float8', 'money']);
@@ -54,6 +55,24 @@ export function planFields(
         });
         break;
       }
+      case 'computed_scalar': {
+        const returns = spec.field.returns as Extract<typeof spec.field.returns, { kind: 'scalar' }>;
+        fields.push({
+          kind: 'computed_scalar',
+          alias,
+          call: planFunctionCall(spec.field, args.get('args'), collected.path),
+          stringify: context.stringifyNumeric && stringifiable.has(returns.pgType.name),
+        });
+        break;
+      }
+      case 'computed_table':
+        fields.push({
+          kind: 'computed_table',
+          alias,
+          rows: { ...planRows(node, definition, args, spec.access, collected.path, context), fromCall: planFunctionCall(spec.field, args.get('args'), collected.path) },
+          fields: planFields(subSelections(collected), childType as GraphQLObjectType, childPath, context),
+        });
+        break;
       case 'object_relationship':
         fields.push({
           kind: 'object_relationship',

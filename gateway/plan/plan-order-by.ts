@@ -3,6 +3,7 @@ import { inputSpec } from '../../schema/build/index.js';
 import type { OrderBy, OrderKey } from './ir.js';
 import type { InputTree } from './input-tree.js';
 import { planHop } from './plan-hop.js';
+import { planFunctionCall } from './plan-function-call.js';
 import { validationError } from './validation-error.js';
 
 const directions: Record<string, Pick<OrderBy, 'direction' | 'nulls'>> = {
@@ -37,6 +38,9 @@ function planOrderByObject(tree: InputTree, type: GraphQLInputObjectType, path: 
     switch (spec.kind) {
       case 'order_column':
         result.push({ key: wrap({ kind: 'column', column: spec.column.name }), ...direction() });
+        break;
+      case 'order_computed':
+        result.push({ key: wrap({ kind: 'computed', call: planFunctionCall(spec.field, undefined, fieldPath) }), ...direction() });
         break;
       case 'order_object_relationship': {
         const hop = planHop(spec.relationship, spec.access);

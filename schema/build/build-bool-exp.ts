@@ -1,7 +1,7 @@
 import { GraphQLInputObjectType, GraphQLList, GraphQLNonNull, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import type { InputFieldSpec, SelectAccess } from './field-spec.js';
-import { filterableColumns, type BuildContext } from './build-context.js';
+import { filterableColumns, filterableComputedFields, type BuildContext } from './build-context.js';
 import { buildComparisonExp } from './build-comparison-exp.js';
 import { buildAggregateBoolExp } from './build-aggregate-bool-exp.js';
 
@@ -27,6 +27,11 @@ export function buildBoolExp(context: BuildContext, access: SelectAccess): Graph
         };
         for (const column of filterableColumns(access)) {
           fields[column.fieldName] = { type: buildComparisonExp(column, context.scalars, context.cache), extensions: spec({ kind: 'column', column }) };
+        }
+        for (const computed of filterableComputedFields(access)) {
+          const returns = computed.returns as Extract<typeof computed.returns, { kind: 'scalar' }>;
+          const stand = { scalar: returns.scalar, scalarPgType: { ...returns.pgType, oid: 0, kind: 'base', displayName: returns.pgType.name }, isArray: false } as unknown as Parameters<typeof buildComparisonExp>[0];
+          fields[computed.name] = { type: buildComparisonExp(stand, context.scalars, context.cache), extensions: spec({ kind: 'computed_scalar', field: computed }) };
         }
         for (const relationship of table.relationships) {
           const target = context.accessFor(relationship.target);

@@ -31,6 +31,16 @@ export function visibleColumns(access: SelectAccess): ResolvedColumn[] {
   return access.table.columns.filter((c) => access.columns.has(c.name));
 }
 
+/** The computed fields a role may read (all of them for admin). */
+export function visibleComputedFields(access: SelectAccess): ResolvedTable['computedFields'] {
+  return access.table.computedFields.filter((f) => !access.computedFields || access.computedFields.has(f.name));
+}
+
+/** Scalar computed fields without arguments of their own: these can also filter and sort. */
+export function filterableComputedFields(access: SelectAccess): ResolvedTable['computedFields'] {
+  return visibleComputedFields(access).filter((f) => f.returns.kind === 'scalar' && f.arguments.every((a) => a.kind !== 'input'));
+}
+
 /**
  * Columns a role may filter, sort, aggregate and pick as `distinct_on` by: the visible ones,
  * except those an inherited role sees only on some rows (a predicate on them would leak).

@@ -9,7 +9,8 @@ import {
 import { descriptions } from '../inflection/inflection.js';
 import type { ResolvedColumn } from '../resolve/index.js';
 import type { OutputFieldSpec, SelectAccess } from './field-spec.js';
-import { visibleColumns, type BuildContext } from './build-context.js';
+import { visibleColumns, visibleComputedFields, type BuildContext } from './build-context.js';
+import { buildComputedField } from './build-computed-field.js';
 import { buildSelectArgs } from './build-select-args.js';
 import { buildAggregateType } from './build-aggregate-type.js';
 
@@ -38,6 +39,10 @@ export function buildObjectType(context: BuildContext, access: SelectAccess): Gr
             args: isJson ? { path: { type: GraphQLString, description: 'JSON select path' } } : {},
             extensions: spec({ kind: 'column', column, ...(access.columnRules?.has(column.name) ? { visibleWhere: { rule: access.columnRules.get(column.name)!, access } } : {}) }),
           };
+        }
+        for (const computed of visibleComputedFields(access)) {
+          const config = buildComputedField(context, computed);
+          if (config) fields[computed.name] = config;
         }
         for (const relationship of table.relationships) {
           const target = context.accessFor(relationship.target);

@@ -1,7 +1,7 @@
 import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import { comparableAggregateOps, numericAggregateOps, type AggregateOp, type InputFieldSpec, type SelectAccess } from './field-spec.js';
-import { filterableColumns, type BuildContext } from './build-context.js';
+import { filterableColumns, filterableComputedFields, type BuildContext } from './build-context.js';
 import { isComparableScalar, isNumericScalar } from './scalar-types.js';
 
 const spec = (sluice: InputFieldSpec) => ({ sluice });
@@ -30,6 +30,7 @@ const sorted = (fields: GraphQLInputFieldConfigMap) =>
 /** Whether `<table>_order_by` would have any field (GraphQL forbids an empty input type). */
 export function canOrderBy(context: BuildContext, access: SelectAccess): boolean {
   if (filterableColumns(access).some((c) => !c.isArray && c.scalarPgType.name !== 'json')) return true;
+  if (filterableComputedFields(access).length > 0) return true;
   return access.table.relationships.some((r) => {
     const target = context.accessFor(r.target);
     return target !== undefined && (r.kind === 'object' || target.allowAggregations);
@@ -50,6 +51,9 @@ export function buildOrderBy(context: BuildContext, access: SelectAccess): Graph
         for (const column of filterableColumns(access)) {
           if (column.isArray || column.scalarPgType.name === 'json') continue;
           fields[column.fieldName] = { type: orderBy, extensions: spec({ kind: 'order_column', column }) };
+        }
+        for (const computed of filterableComputedFields(access)) {
+          fields[computed.name] = { type: orderBy, extensions: spec({ kind: 'order_computed', field: computed }) };
         }
         for (const relationship of access.table.relationships) {
           const target = context.accessFor(relationship.target);

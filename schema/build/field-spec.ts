@@ -4,7 +4,7 @@
  * instead of looking names up, so a role's schema is also the only source of what it may do.
  */
 import type { GraphQLField, GraphQLInputField } from 'graphql';
-import type { ResolvedColumn, ResolvedRelationship, ResolvedSchema, ResolvedTable } from '../resolve/index.js';
+import type { ResolvedColumn, ResolvedComputedField, ResolvedRelationship, ResolvedSchema, ResolvedTable } from '../resolve/index.js';
 
 /** What one role may read of one table (Hasura's select permission; everything for admin). */
 export interface SelectAccess {
@@ -19,6 +19,8 @@ export interface SelectAccess {
   readonly allowAggregations: boolean;
   /** `query_root_fields`: which of select, select_by_pk, select_aggregate exist; null means all. */
   readonly rootFields?: ReadonlySet<string> | null;
+  /** Computed fields the role may read; undefined means all (admin). */
+  readonly computedFields?: ReadonlySet<string>;
   /** Inherited roles: columns visible only where a rule holds (others are null there). */
   readonly columnRules?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
@@ -78,6 +80,8 @@ export type OutputFieldSpec =
   | { readonly kind: 'column'; readonly column: ResolvedColumn; readonly visibleWhere?: { readonly rule: Readonly<Record<string, unknown>>; readonly access: SelectAccess } }
   | { readonly kind: 'object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'array_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
+  | { readonly kind: 'computed_scalar'; readonly field: ResolvedComputedField }
+  | { readonly kind: 'computed_table'; readonly field: ResolvedComputedField; readonly access: SelectAccess }
   | { readonly kind: 'array_relationship_aggregate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'aggregate_fields' }
   | { readonly kind: 'nodes' }
@@ -98,9 +102,11 @@ export type InputFieldSpec =
   | { readonly kind: 'or' }
   | { readonly kind: 'not' }
   | { readonly kind: 'column'; readonly column: ResolvedColumn }
+  | { readonly kind: 'computed_scalar'; readonly field: ResolvedComputedField }
   | { readonly kind: 'relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'aggregate_predicate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_column'; readonly column: ResolvedColumn }
+  | { readonly kind: 'order_computed'; readonly field: ResolvedComputedField }
   | { readonly kind: 'order_object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_array_aggregate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_count' }

@@ -27,6 +27,7 @@ function selectAccess(table: ResolvedTable, resolved: ResolvedSchema, permission
     limit: permission.limit ?? null,
     allowAggregations: permission.allow_aggregations === true,
     rootFields: permission.query_root_fields ? new Set(permission.query_root_fields) : null,
+    computedFields: new Set(permission.computed_fields ?? []),
   };
 }
 
@@ -54,6 +55,7 @@ function inheritedSelect(table: ResolvedTable, resolved: ResolvedSchema, parents
     limit: limits.some((l) => l === null) ? null : Math.max(...(limits as number[])),
     allowAggregations: parents.some((p) => p.allowAggregations),
     rootFields: parents.some((p) => p.rootFields === null) ? null : new Set(parents.flatMap((p) => [...(p.rootFields ?? [])])),
+    computedFields: new Set(parents.flatMap((p) => [...(p.computedFields ?? [])])),
     columnRules,
   };
 }

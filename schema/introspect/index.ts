@@ -1,1 +1,2 @@
 export { introspectDatabase, type IntrospectOptions, type Queryable } from './introspect-database.js';
+export { introspectFunctions } from './introspect-functions.js';

@@ -11,6 +11,18 @@ export interface Metadata {
   readonly version: 3;
   readonly sources: readonly SourceMetadata[];
   readonly inherited_roles?: readonly InheritedRole[];
+  /**
+   * Sluice's scoped service keys (not in Hasura): hashed secrets bound to the roles they may
+   * assume. Same shape as `ServiceKeyRecord` in gateway/session/service-keys; `key_hash` is
+   * `scrypt$<salt>$<hash>`, never the key.
+   */
+  readonly service_keys?: readonly {
+    readonly name: string;
+    readonly roles: readonly string[];
+    readonly key_hash: string;
+    readonly expires_at?: string;
+    readonly comment?: string;
+  }[];
 }
 
 export interface SourceMetadata {
@@ -31,6 +43,18 @@ export interface TableMetadata {
   readonly update_permissions?: readonly PermissionEntry<UpdatePermission>[];
   readonly delete_permissions?: readonly PermissionEntry<DeletePermission>[];
   readonly event_triggers?: readonly Record<string, unknown>[];
+  readonly computed_fields?: readonly ComputedFieldMetadata[];
+}
+
+/** A field computed by a SQL function of the row (Hasura's `pg_add_computed_field`). */
+export interface ComputedFieldMetadata {
+  readonly name: string;
+  readonly definition: {
+    readonly function: QualifiedName | string;
+    readonly table_argument?: string | null;
+    readonly session_argument?: string | null;
+  };
+  readonly comment?: string | null;
 }
 
 export type CustomRootFieldName = string | { readonly name?: string | null; readonly comment?: string | null };

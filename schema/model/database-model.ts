@@ -95,9 +95,23 @@ export interface DatabaseModel {
   readonly tables: ReadonlyMap<string, TableInfo>;
   /** Postgres `server_version_num`, e.g. 170004. */
   readonly serverVersion: number;
+  /** User functions (for computed fields), when they were read. */
+  readonly functions?: readonly FunctionInfo[];
 }
 
 /** The map key of a table: `schema.name` with a separator that cannot occur in either part. */
 export function tableKey(name: QualifiedName): string {
   return `${name.schema}\u0000${name.name}`;
+}
+
+/** A function that can back a computed field: arguments and result, by type. */
+export interface FunctionInfo extends QualifiedName {
+  readonly oid: number;
+  readonly comment: string | null;
+  /** Argument names (empty string when unnamed) and types, in order. */
+  readonly args: readonly { readonly name: string; readonly type: QualifiedName & { readonly oid: number; readonly category: string } }[];
+  readonly returns: QualifiedName & { readonly oid: number; readonly category: string; readonly isTable: boolean };
+  readonly returnsSet: boolean;
+  /** `i` immutable, `s` stable, `v` volatile: a computed field must not be volatile. */
+  readonly volatility: 'i' | 's' | 'v';
 }

@@ -4,6 +4,7 @@ export type {
   ColumnPair,
   Inconsistency,
   ResolvedColumn,
+  ResolvedComputedField,
   ResolvedRelationship,
   ResolvedRootFields,
   ResolvedSchema,

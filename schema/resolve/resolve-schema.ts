@@ -5,6 +5,7 @@ import { resolveColumns } from './resolve-columns.js';
 import { qualifiedTableName, resolveRelationship } from './resolve-relationship.js';
 import { inferRelationships } from './infer-relationships.js';
 import { resolveRootFields } from './resolve-root-fields.js';
+import { resolveComputedFields } from './resolve-computed-fields.js';
 import type { Inconsistency, ResolvedRelationship, ResolvedSchema, ResolvedTable } from './resolved-schema.js';
 
 export interface ResolveOptions {
@@ -13,7 +14,7 @@ export interface ResolveOptions {
   readonly exposeSchemas: readonly string[];
 }
 
-type TableDraft = Omit<ResolvedTable, 'relationships'> & { relationships: ResolvedRelationship[] };
+type TableDraft = Omit<ResolvedTable, 'relationships' | 'computedFields'> & { relationships: ResolvedRelationship[]; computedFields: ResolvedTable['computedFields'] };
 
 /**
  * Checks metadata against the database and decides every name. Whatever does not fit (a table
@@ -56,6 +57,7 @@ export function resolveSchema(model: DatabaseModel, metadata: Metadata, options:
       columns,
       columnsByName,
       relationships: [],
+      computedFields: [],
       primaryKey: primaryKey && primaryKey.every((c) => c !== undefined) ? (primaryKey as ResolvedTable['columns'][number][]) : null,
       rootFields: resolveRootFields(typeName, displayTableName(info.schema, info.name), configuration),
       metadata: entry,
@@ -80,6 +82,10 @@ export function resolveSchema(model: DatabaseModel, metadata: Metadata, options:
   }
 
   for (const draft of drafts.values()) resolveDeclaredRelationships(model, draft, drafts, inconsistencies);
+  for (const draft of drafts.values()) {
+    const fields = draft.metadata?.computed_fields ?? [];
+    if (fields.length > 0) draft.computedFields = resolveComputedFields(model, draft.info, fields, (key) => drafts.has(key), inconsistencies);
+  }
 
   const inferred = inferRelationships(
     [...drafts.values()].map((d) => d.info),

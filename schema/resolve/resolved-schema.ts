@@ -44,6 +44,23 @@ export interface ResolvedRelationship {
   readonly insertionOrder: 'before_parent' | 'after_parent';
 }
 
+/** A computed field, checked against its function. */
+export interface ResolvedComputedField {
+  readonly name: string;
+  readonly function: QualifiedName;
+  /** Every argument of the function, in order: the row, the session (json), or a GraphQL input. */
+  readonly arguments: readonly (
+    | { readonly kind: 'row' }
+    | { readonly kind: 'session' }
+    | { readonly kind: 'input'; readonly name: string; readonly scalar: string; readonly pgType: QualifiedName }
+  )[];
+  /** A scalar result, or the rows of a tracked table (SETOF). */
+  readonly returns:
+    | { readonly kind: 'scalar'; readonly scalar: string; readonly pgType: QualifiedName & { readonly category: string } }
+    | { readonly kind: 'table'; readonly target: string };
+  readonly description: string | null;
+}
+
 export interface RootFieldName {
   readonly name: string;
   readonly description: string | null;
@@ -73,6 +90,7 @@ export interface ResolvedTable {
   readonly columns: readonly ResolvedColumn[];
   readonly columnsByName: ReadonlyMap<string, ResolvedColumn>;
   readonly relationships: readonly ResolvedRelationship[];
+  readonly computedFields: readonly ResolvedComputedField[];
   /** Primary key columns, or null for tables and views without one. */
   readonly primaryKey: readonly ResolvedColumn[] | null;
   readonly rootFields: ResolvedRootFields;

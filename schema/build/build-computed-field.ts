@@ -1,0 +1,52 @@
+import {
+  GraphQLInputObjectType,
+  GraphQLList,
+  GraphQLNonNull,
+  type GraphQLFieldConfig,
+  type GraphQLFieldConfigArgumentMap,
+} from 'graphql';
+import type { ResolvedComputedField } from '../resolve/index.js';
+import type { OutputFieldSpec, SelectAccess } from './field-spec.js';
+import type { BuildContext } from './build-context.js';
+import { buildObjectType } from './build-object-type.js';
+import { buildSelectArgs } from './build-select-args.js';
+
+const spec = (sluice: OutputFieldSpec) => ({ sluice });
+
+/** `<function>_args`: the function's own arguments besides the row and the session. */
+function buildFunctionArgs(context: BuildContext, field: ResolvedComputedField): GraphQLFieldConfigArgumentMap {
+  const inputs = field.arguments.filter((a) => a.kind === 'input');
+  if (inputs.length === 0) return {};
+  const name = `${field.function.schema === 'public' ? '' : `${field.function.schema}_`}${field.function.name}_args`;
+  const type = context.cache.getOrCreate(name, () =>
+    new GraphQLInputObjectType({
+      name,
+      fields: () => Object.fromEntries(inputs.map((a) => [a.name, { type: context.scalars.get(a.scalar) }])),
+    }),
+  );
+  return { args: { type: new GraphQLNonNull(type), description: `input parameters for function "${field.function.name}"` } };
+}
+
+/**
+ * A computed field as an output field: a scalar, or the rows of the table the function returns
+ * with the usual list arguments (filtered by that table's select permission).
+ */
+export function buildComputedField(context: BuildContext, field: ResolvedComputedField): GraphQLFieldConfig<unknown, unknown> | undefined {
+  const functionArgs = buildFunctionArgs(context, field);
+  if (field.returns.kind === 'scalar') {
+    return {
+      type: context.scalars.get(field.returns.scalar),
+      description: field.description,
+      args: functionArgs,
+      extensions: spec({ kind: 'computed_scalar', field }),
+    };
+  }
+  const target: SelectAccess | undefined = context.accessFor(field.returns.target);
+  if (!target || target.columns.size === 0) return undefined;
+  return {
+    type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(buildObjectType(context, target)))),
+    description: field.description,
+    args: { ...functionArgs, ...buildSelectArgs(context, target) },
+    extensions: spec({ kind: 'computed_table', field, access: target }),
+  };
+}
