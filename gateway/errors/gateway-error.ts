@@ -43,6 +43,8 @@ export interface GatewayErrorOptions {
   readonly status?: number;
   readonly internal?: unknown;
   readonly cause?: unknown;
+  /** A human hint (dev mode only): which permission is missing. */
+  readonly hint?: string;
 }
 
 const defaultStatus: Partial<Record<ErrorCode, number>> = {
@@ -63,6 +65,7 @@ export class GatewayError extends Error {
   readonly path: string;
   readonly status: number;
   readonly internal: unknown;
+  readonly hint: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -71,11 +74,12 @@ export class GatewayError extends Error {
     this.path = options.path ?? '$';
     this.status = options.status ?? defaultStatus[code] ?? 400;
     this.internal = options.internal;
+    this.hint = options.hint;
   }
 
   /** The same error pointing at another place in the request. */
   at(path: string): GatewayError {
-    return new GatewayError(this.code, this.message, { path, status: this.status, internal: this.internal, cause: this.cause });
+    return new GatewayError(this.code, this.message, { path, status: this.status, internal: this.internal, cause: this.cause, ...(this.hint ? { hint: this.hint } : {}) });
   }
 }
 

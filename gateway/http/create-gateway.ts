@@ -77,6 +77,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       useRoutes({ pool, metadataApi, resolveSession, sessions, version: `v${packageVersion}`, logger }),
       useSluiceGraphQL({
         sessionOf,
+        // Dev mode only: nothing about permissions is revealed once an admin secret is set.
+        explain:
+          config.adminSecret === undefined
+            ? (schema) => {
+                const state = registry.current();
+                const role = state.roleOf(schema);
+                return role && role !== 'admin' ? { role, admin: state.schemaFor('admin') } : undefined;
+              }
+            : undefined,
         execution: {
           pool,
           planCache: new PlanCache<CachedQuery>(),

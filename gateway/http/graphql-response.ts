@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/index.js';
 export function graphqlErrorJson(error: GatewayError, isAdmin: boolean): Record<string, unknown> {
   const extensions: Record<string, unknown> = { path: error.path, code: error.code };
   if (isAdmin && error.internal !== undefined) extensions.internal = error.internal;
+  if (error.hint !== undefined) extensions.hint = error.hint;
   return { message: error.message, extensions };
 }
 

@@ -13,6 +13,8 @@ export interface SchemaState {
   readonly resourceVersion: number;
   readonly model: DatabaseModel;
   readonly resolved: ResolvedSchema;
+  /** Which role a schema of this state was built for (undefined for schemas of other states). */
+  readonly roleOf: (schema: GraphQLSchema) => string | undefined;
   /** The role's schema; `backendOnly` adds its `backend_only` permissions (trusted callers). */
   readonly schemaFor: (role: string, backendOnly?: boolean) => GraphQLSchema;
 }
@@ -59,17 +61,19 @@ export class SchemaRegistry {
     for (const warning of resolved.warnings) this.logger.warn({ warning }, 'skipped while building the schema');
     for (const inconsistency of resolved.inconsistencies) this.logger.warn({ inconsistency }, 'inconsistent metadata object');
     const schemas = new Map<string, GraphQLSchema>();
+    const roles = new WeakMap<GraphQLSchema, string>();
     const schemaFor = (role: string, backendOnly = false): GraphQLSchema => {
       const key = `${role}\u0000${backendOnly}`;
       let schema = schemas.get(key);
       if (!schema) {
         schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : roleAccess(resolved, role, { backendOnly }));
         schemas.set(key, schema);
+        roles.set(schema, role);
       }
       return schema;
     };
     schemaFor('admin');
-    this.state = { resourceVersion: stored.resourceVersion, model, resolved, schemaFor };
+    this.state = { resourceVersion: stored.resourceVersion, model, resolved, schemaFor, roleOf: (schema) => roles.get(schema) };
     this.logger.info({ tables: resolved.tables.length, resourceVersion: stored.resourceVersion }, 'schema built');
   }
 }

@@ -15,11 +15,11 @@ interface ErrorLike {
   readonly extensions?: Record<string, unknown>;
 }
 
-function hasuraError(error: ErrorLike): { message: string; extensions: { path: string; code: string } } {
+function hasuraError(error: ErrorLike): { message: string; extensions: { path: string; code: string; hint?: string } } {
   const extensions = error.extensions ?? {};
   const code = typeof extensions.code === 'string' ? (yogaCodes[extensions.code] ?? extensions.code) : 'unexpected';
   const path = typeof extensions.path === 'string' ? extensions.path : '$';
-  return { message: error.message, extensions: { path, code } };
+  return { message: error.message, extensions: { path, code, ...(typeof extensions.hint === 'string' ? { hint: extensions.hint } : {}) } };
 }
 
 type WithStringify = ExecutionResult & { stringify?: (result: unknown) => string };

@@ -12,12 +12,14 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors/index.js';
 import { executeQuery, runMutation, type CompiledMutation, type PlanCache, type QueryDependencies } from '../execute/index.js';
-import { createDocumentValidator } from '../validate/index.js';
+import { createDocumentValidator, explainDenial } from '../validate/index.js';
 import type { Session } from '../session/index.js';
 import { asGatewayError, errorsBody } from './graphql-response.js';
 import { parseGraphQLBody } from './parse-graphql-body.js';
 
 export interface SluiceGraphQLOptions {
+  /** Dev mode: "not found" errors of a role name the missing permission (compared to admin). */
+  readonly explain?: ((schema: GraphQLSchema) => { role: string; admin: GraphQLSchema } | undefined) | undefined;
   readonly sessionOf: (request: Request) => Session;
   readonly execution: QueryDependencies & { readonly mutationCache: PlanCache<CompiledMutation> };
   readonly maxBodyBytes: number;
@@ -31,7 +33,7 @@ export interface SluiceGraphQLOptions {
  */
 function toGraphQLError(error: GatewayError, legacy = false): GraphQLError {
   const status = legacy || error.status === 503 ? error.status : 200;
-  return new GraphQLError(error.message, { extensions: { path: error.path, code: error.code, http: { status } } });
+  return new GraphQLError(error.message, { extensions: { path: error.path, code: error.code, ...(error.hint ? { hint: error.hint } : {}), http: { status } } });
 }
 
 /** The result of an operation, written as Hasura does; `stringify` is what yoga sends. */
@@ -67,7 +69,13 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
       });
     },
     onValidate({ setValidationFn }) {
-      setValidationFn((schema: GraphQLSchema, document: DocumentNode) => validateDocument(schema, document).map((e) => toGraphQLError(e)));
+      setValidationFn((schema: GraphQLSchema, document: DocumentNode) =>
+        validateDocument(schema, document).map((error) => {
+          const explained = options.explain?.(schema);
+          const hint = explained ? explainDenial(error, explained.role, explained.admin) : undefined;
+          return toGraphQLError(hint ? new GatewayError(error.code, error.message, { path: error.path, status: error.status, hint }) : error);
+        }),
+      );
     },
     onSubscribe({ setSubscribeFn }) {
       // Subscriptions run over websocket (a later issue); over HTTP they get a clear error.

@@ -1,1 +1,2 @@
 export { createDocumentValidator } from './validate-document.js';
+export { explainDenial } from './explain-denial.js';

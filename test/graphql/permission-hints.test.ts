@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf, startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+async function grantGenreToViewer(g: TestGateway): Promise<void> {
+  const result = await g.post('/v1/metadata', {
+    type: 'bulk',
+    args: [
+      { type: 'pg_track_table', args: { table: 'genre' } },
+      { type: 'pg_track_table', args: { table: 'artist' } },
+      { type: 'pg_create_select_permission', args: { table: 'genre', role: 'viewer', permission: { columns: ['genre_id'], filter: {} } } },
+    ],
+  });
+  expect(result.status).toBe(200);
+}
+
+describe('permission hints in dev mode', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({ example: true, env: { SLUICE_AUTO_TRACK: 'false' } });
+    await grantGenreToViewer(g);
+  });
+  afterAll(async () => g?.close());
+
+  it('names the missing permission when a role asks for a column it may not see', async () => {
+    const error = errorOf(await g.graphql('{ genre { genre_id name } }', undefined, { 'x-hasura-role': 'viewer' }));
+    expect(error.extensions.code).toBe('validation-failed');
+    expect(error.extensions.path).toBe('$.selectionSet.genre.selectionSet.name');
+    expect(error.extensions.hint).toMatch(/role "viewer" may not select "name" of "genre"/);
+  });
+
+  it('names the missing select permission for a root field', async () => {
+    const error = errorOf(await g.graphql('{ artist { name } }', undefined, { 'x-hasura-role': 'viewer' }));
+    expect(error.extensions.hint).toMatch(/role "viewer" has no select permission that exposes "artist"/);
+  });
+
+  it('gives no hint for a field that does not exist at all', async () => {
+    const error = errorOf(await g.graphql('{ genre { nonsense } }', undefined, { 'x-hasura-role': 'viewer' }));
+    expect(error.extensions.hint).toBeUndefined();
+  });
+});
+
+describe('permission hints with an admin secret', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({ example: true, env: { SLUICE_AUTO_TRACK: 'false', SLUICE_ADMIN_SECRET: 'hint-test-secret' } });
+    await grantGenreToViewer(g);
+  });
+  afterAll(async () => g?.close());
+
+  it('reveals nothing about permissions outside dev mode', async () => {
+    const error = errorOf(await g.graphql('{ genre { genre_id name } }', undefined, { 'x-hasura-role': 'viewer', 'x-hasura-admin-secret': 'hint-test-secret' }));
+    expect(error.extensions.code).toBe('validation-failed');
+    expect(error.extensions).not.toHaveProperty('hint');
+  });
+});
