@@ -8,6 +8,7 @@ import { createMetadataApi, createMetadataStore } from '../metadata/index.js';
 import { PlanCache, type CachedQuery, type CompiledMutation } from '../execute/index.js';
 import { createSessionResolver, type Session } from '../session/index.js';
 import { createJwtVerifier, parseJwtConfig } from '../session/jwt/index.js';
+import { createServiceKeyVerifier } from '../session/service-keys/index.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { useRoutes } from './use-routes.js';
 import { useSluiceGraphQL } from './use-sluice-graphql.js';
@@ -50,6 +51,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     adminSecret: config.adminSecret,
     unauthorizedRole: config.unauthorizedRole,
     jwt: jwtConfig && jwtVerifier ? { config: jwtConfig, verifier: jwtVerifier } : undefined,
+    serviceKeys: createServiceKeyVerifier(() => registry.current().resolved.metadata.service_keys ?? []),
   });
   const sessionOf = (request: Request): Session => {
     const session = sessions.get(request);

@@ -1,7 +1,10 @@
 import { missingJwtError, selectRole, type JwtConfig, type JwtVerifier } from './jwt/index.js';
 import { resolveSession, type Session, type SessionOptions } from './resolve-session.js';
+import type { ServiceKeyVerifier } from './service-keys/index.js';
 
 export interface SessionResolverOptions extends SessionOptions {
+  /** Scoped service keys from metadata (`x-sluice-service-key`): a caller gets only their roles. */
+  readonly serviceKeys?: ServiceKeyVerifier | undefined;
   /** JWT mode: tokens verified with this verifier (Hasura's `HASURA_GRAPHQL_JWT_SECRET`). */
   readonly jwt?: { readonly config: JwtConfig; readonly verifier: JwtVerifier } | undefined;
 }
@@ -16,19 +19,34 @@ export type SessionResolver = (headers: Headers) => Promise<Session>;
  */
 export function createSessionResolver(options: SessionResolverOptions): SessionResolver {
   const jwt = options.jwt;
-  if (!jwt) return async (headers) => resolveSession(headers, options);
+  const serviceKeys = options.serviceKeys;
+  const withoutKey: SessionResolver = jwt ? (headers) => resolveWithJwt(headers, options, jwt) : async (headers) => resolveSession(headers, options);
+  if (!serviceKeys) return withoutKey;
   return async (headers) => {
-    const hasSecret = headers.has('x-hasura-admin-secret') || headers.has('x-hasura-access-key');
-    if (hasSecret && options.adminSecret !== undefined) return resolveSession(headers, options);
-    const claims = await jwt.verifier.verify(headers);
-    if (!claims) {
-      if (options.unauthorizedRole !== undefined) {
-        const role = options.unauthorizedRole;
-        return { role, variables: { 'x-hasura-role': role }, isAdmin: false, backendOnly: false };
-      }
-      throw missingJwtError(jwt.config.header);
-    }
-    const role = selectRole(claims, headers.get('x-hasura-role'));
-    return { role, variables: { ...claims.variables, 'x-hasura-role': role }, isAdmin: role === 'admin', backendOnly: false };
+    const match = await serviceKeys.verify(headers);
+    if (!match) return withoutKey(headers);
+    // A service key acts as one of its roles, never admin, with its x-hasura-* headers as the
+    // session (the function is trusted for those, as with the admin secret, within its roles).
+    const variables: Record<string, string> = {};
+    headers.forEach((value, name) => {
+      const lower = name.toLowerCase();
+      if (lower.startsWith('x-hasura-') && lower !== 'x-hasura-admin-secret' && lower !== 'x-hasura-access-key') variables[lower] = value;
+    });
+    return { role: match.role, variables: { ...variables, 'x-hasura-role': match.role }, isAdmin: false, backendOnly: false };
   };
+}
+
+async function resolveWithJwt(headers: Headers, options: SessionResolverOptions, jwt: NonNullable<SessionResolverOptions['jwt']>): Promise<Session> {
+  const hasSecret = headers.has('x-hasura-admin-secret') || headers.has('x-hasura-access-key');
+  if (hasSecret && options.adminSecret !== undefined) return resolveSession(headers, options);
+  const claims = await jwt.verifier.verify(headers);
+  if (!claims) {
+    if (options.unauthorizedRole !== undefined) {
+      const role = options.unauthorizedRole;
+      return { role, variables: { 'x-hasura-role': role }, isAdmin: false, backendOnly: false };
+    }
+    throw missingJwtError(jwt.config.header);
+  }
+  const role = selectRole(claims, headers.get('x-hasura-role'));
+  return { role, variables: { ...claims.variables, 'x-hasura-role': role }, isAdmin: role === 'admin', backendOnly: false };
 }

@@ -25,17 +25,17 @@ describe('permission hints in dev mode', () => {
     const error = errorOf(await g.graphql('{ genre { genre_id name } }', undefined, { 'x-hasura-role': 'viewer' }));
     expect(error.extensions.code).toBe('validation-failed');
     expect(error.extensions.path).toBe('$.selectionSet.genre.selectionSet.name');
-    expect(error.extensions.hint).toMatch(/role "viewer" may not select "name" of "genre"/);
+    expect((error.extensions as { hint?: string }).hint).toMatch(/role "viewer" may not select "name" of "genre"/);
   });
 
   it('names the missing select permission for a root field', async () => {
     const error = errorOf(await g.graphql('{ artist { name } }', undefined, { 'x-hasura-role': 'viewer' }));
-    expect(error.extensions.hint).toMatch(/role "viewer" has no select permission that exposes "artist"/);
+    expect((error.extensions as { hint?: string }).hint).toMatch(/role "viewer" has no select permission that exposes "artist"/);
   });
 
   it('gives no hint for a field that does not exist at all', async () => {
     const error = errorOf(await g.graphql('{ genre { nonsense } }', undefined, { 'x-hasura-role': 'viewer' }));
-    expect(error.extensions.hint).toBeUndefined();
+    expect((error.extensions as { hint?: string }).hint).toBeUndefined();
   });
 });
 
