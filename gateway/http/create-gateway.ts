@@ -43,7 +43,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { config, pool, logger } = options;
   const store = createMetadataStore(pool);
   const registry = new SchemaRegistry(pool, store, config, logger);
-  const metadataApi = createMetadataApi({ pool, store, introspect: () => registry.introspect(), reload: () => registry.reload(), logger });
+  const metadataApi = createMetadataApi({
+    pool,
+    store,
+    introspect: () => registry.introspect(),
+    reload: () => registry.reload(),
+    logger,
+    autoTrackSchemas: config.autoTrack ? config.exposeSchemas : undefined,
+  });
   const sessions = new WeakMap<Request, Session>();
   const jwtConfig = config.jwtSecret ? parseJwtConfig(config.jwtSecret.value, config.jwtSecret.name) : undefined;
   const jwtVerifier = jwtConfig ? createJwtVerifier(jwtConfig, { logger }) : undefined;

@@ -12,6 +12,11 @@ export interface MetadataApiOptions {
   /** Rebuilds the gateway's schema; awaited, so a change is in effect for the next request. */
   readonly reload: () => Promise<void>;
   readonly logger: Logger;
+  /**
+   * With auto-track, tables of these schemas are exposed without a metadata entry; an operation
+   * that configures such a table (a permission, a relationship, …) first gives it one.
+   */
+  readonly autoTrackSchemas?: readonly string[] | undefined;
 }
 
 /** What the HTTP layer sends back: a status and a JSON body. */

@@ -7,7 +7,8 @@
  * once committed and the metadata must keep following the SQL that did run.
  */
 import { GatewayError } from '../errors/index.js';
-import type { DatabaseModel } from '../../schema/model/database-model.js';
+import { tableKey, type DatabaseModel, type QualifiedName } from '../../schema/model/database-model.js';
+import { findTable, toQualifiedName, withTables } from './metadata-tables.js';
 import type { Metadata } from '../../schema/metadata/metadata.js';
 import { findInconsistentObjects, newInconsistencies, type InconsistentObject } from './find-inconsistent-objects.js';
 import { successMessage, type MetadataOperation, type OperationContext, type OperationResult } from './metadata-operation.js';
@@ -70,6 +71,7 @@ async function runOne(
   }
   const operation = Object.hasOwn(registry, type) ? registry[type] : undefined;
   if (!operation) throw new GatewayError('bad-request', `unknown metadata command "${type}"`, { path });
+  if (options.autoTrackSchemas && !/track_table|untrack_table/.test(type)) await trackImplicitly(envelope.args, session, options);
   const context: OperationContext = {
     metadata: session.metadata,
     resourceVersion: session.resourceVersion,
@@ -106,4 +108,20 @@ export async function runRequest(
   if (session.changed || session.reloadNeeded) await options.reload();
   if (failure !== undefined) throw failure;
   return response;
+}
+
+/**
+ * An auto-tracked table (exposed without a metadata entry) gets an entry when an operation
+ * configures it, so that `pg_create_select_permission` works on it as on a tracked table.
+ */
+async function trackImplicitly(args: unknown, session: Session, options: MetadataApiOptions): Promise<void> {
+  if (typeof args !== 'object' || args === null || !('table' in args)) return;
+  const raw = (args as { table: unknown }).table;
+  if (typeof raw !== 'string' && (typeof raw !== 'object' || raw === null || typeof (raw as { name?: unknown }).name !== 'string')) return;
+  const name = toQualifiedName(raw as QualifiedName | string);
+  if (!options.autoTrackSchemas!.includes(name.schema) || findTable(session.metadata, name)) return;
+  const model = await (session.model ??= options.introspect());
+  if (!model.tables.has(tableKey(name))) return;
+  session.metadata = withTables(session.metadata, (tables) => [...tables, { table: name }]);
+  session.changed = true;
 }

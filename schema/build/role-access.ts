@@ -91,7 +91,8 @@ export function roleAccess(resolved: ResolvedSchema, role: string, options: Role
     };
     const insert = mutationPermission(entry?.insert_permissions);
     // An insert permission without `columns` (Hasura's v1 API) allows every column.
-    const insertColumns = insert ? columnSet(table, insert.columns ?? '*', (c) => c.info.insertable) : new Set<string>();
+    // Preset columns are set by the permission, so they are not in the role's input (Hasura).
+    const insertColumns = insert ? columnSet(table, insert.columns ?? '*', (c) => c.info.insertable && !(c.name in (insert.set ?? {}))) : new Set<string>();
     if (insert && insertColumns.size > 0 && table.info.insertable && (!insert.backend_only || options.backendOnly)) {
       access.insert.set(table.key, {
         table,
@@ -106,7 +107,7 @@ export function roleAccess(resolved: ResolvedSchema, role: string, options: Role
       access.update.set(table.key, {
         table,
         resolved,
-        columns: columnSet(table, update.columns, (c) => c.info.updatable),
+        columns: columnSet(table, update.columns, (c) => c.info.updatable && !(c.name in (update.set ?? {}))),
         filter: (update.filter ?? {}) as Rule,
         check: (update.check ?? null) as Rule | null,
         presets: update.set ?? {},

@@ -6,6 +6,7 @@ import { qualifiedTableName, resolveRelationship } from './resolve-relationship.
 import { inferRelationships } from './infer-relationships.js';
 import { resolveRootFields } from './resolve-root-fields.js';
 import { resolveComputedFields } from './resolve-computed-fields.js';
+import { checkPermissionRule } from './check-permission-rule.js';
 import type { Inconsistency, ResolvedRelationship, ResolvedSchema, ResolvedTable } from './resolved-schema.js';
 
 export interface ResolveOptions {
@@ -14,7 +15,11 @@ export interface ResolveOptions {
   readonly exposeSchemas: readonly string[];
 }
 
-type TableDraft = Omit<ResolvedTable, 'relationships' | 'computedFields'> & { relationships: ResolvedRelationship[]; computedFields: ResolvedTable['computedFields'] };
+type TableDraft = Omit<ResolvedTable, 'relationships' | 'computedFields' | 'metadata'> & {
+  relationships: ResolvedRelationship[];
+  computedFields: ResolvedTable['computedFields'];
+  metadata: TableMetadata | null;
+};
 
 /**
  * Checks metadata against the database and decides every name. Whatever does not fit (a table
@@ -106,6 +111,10 @@ export function resolveSchema(model: DatabaseModel, metadata: Metadata, options:
     for (const [key, relationships] of inferred) drafts.get(key)?.relationships.push(...relationships);
   }
 
+  for (const draft of drafts.values()) {
+    if (draft.metadata) draft.metadata = withConsistentPermissions(draft, drafts, model, inconsistencies);
+  }
+
   const tables = [...drafts.values()];
   return { tables, tablesByKey: new Map(tables.map((t) => [t.key, t])), metadata, inconsistencies, warnings };
 }
@@ -140,4 +149,42 @@ function resolveDeclaredRelationships(
     }
     draft.relationships.push(result.ok);
   }
+}
+
+const permissionKinds = ['select_permissions', 'insert_permissions', 'update_permissions', 'delete_permissions'] as const;
+
+/**
+ * The table's metadata without the permissions that name what the database no longer has: such
+ * a permission is reported and left out, so the role loses that access instead of the gateway
+ * failing (or a rule silently matching more than it should).
+ */
+function withConsistentPermissions(
+  draft: TableDraft,
+  drafts: ReadonlyMap<string, TableDraft>,
+  model: DatabaseModel,
+  inconsistencies: Inconsistency[],
+): TableMetadata {
+  const entry = draft.metadata!;
+  const lookup = (key: string) => drafts.get(key);
+  let changed = false;
+  const result: Record<string, unknown> = { ...entry };
+  for (const kind of permissionKinds) {
+    const list = (entry[kind] ?? []) as unknown as readonly { role: string; permission: Record<string, unknown> }[];
+    const kept = list.filter(({ role, permission }) => {
+      const columns = permission.columns;
+      const missingColumn = Array.isArray(columns) ? columns.find((c) => !draft.info.columns.some((col) => col.name === c)) : undefined;
+      const problem =
+        (missingColumn !== undefined ? `column "${String(missingColumn)}" does not exist` : null) ??
+        checkPermissionRule(permission.filter, draft.info, draft.relationships, lookup, model) ??
+        checkPermissionRule(permission.check, draft.info, draft.relationships, lookup, model);
+      if (!problem) return true;
+      inconsistencies.push({ type: 'permission', name: `${kind.replace('_permissions', '')} permission of role "${role}"`, table: { schema: draft.info.schema, name: draft.info.name }, reason: problem });
+      return false;
+    });
+    if (kept.length !== list.length) {
+      changed = true;
+      result[kind] = kept;
+    }
+  }
+  return changed ? (result as unknown as TableMetadata) : entry;
 }

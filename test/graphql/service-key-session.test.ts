@@ -14,8 +14,7 @@ describe('a function calling with a scoped service key', () => {
       {
         type: 'bulk',
         args: [
-          // Auto-tracked tables get an explicit metadata entry to carry permissions.
-          { type: 'pg_track_table', args: { table: 'genre' } },
+          // genre is auto-tracked (no metadata entry): the permission gives it one.
           { type: 'pg_create_select_permission', args: { table: 'genre', role: 'catalog_reader', permission: { columns: ['genre_id', 'name'], filter: { genre_id: { _lte: 'X-Hasura-Max-Genre' } } } } },
         ],
       },
