@@ -94,6 +94,17 @@ export async function openConformanceDatabase(): Promise<ConformanceDatabase> {
   await client.connect();
   await client.query('CREATE SCHEMA IF NOT EXISTS hge_tests');
   const missingExtensions = await installExtensions(client);
+  // PostGIS (when the server has it: Debian's PostgreSQL 15 does, the embedded 17 does not) goes
+  // into its own schema so the per-class reset of `public` keeps it; the database's search_path
+  // makes its types and functions visible to the cases' unqualified SQL.
+  try {
+    await client.query('CREATE SCHEMA IF NOT EXISTS postgis');
+    await client.query('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA postgis');
+    await client.query(`ALTER DATABASE "${name}" SET search_path = "$user", public, postgis`);
+  } catch {
+    await client.query('DROP SCHEMA IF EXISTS postgis');
+    missingExtensions.push('postgis');
+  }
   let hasEnUsLocale = true;
   try {
     await client.query(`SET lc_monetary TO "en_US.utf-8"`);
