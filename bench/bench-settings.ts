@@ -1,0 +1,50 @@
+/**
+ * The benchmark's knobs, from the environment, checked once. Bad values stop the run with a
+ * one-line message rather than silently falling back to a default.
+ */
+import { workloads } from './workloads.js';
+
+export interface BenchSettings {
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly concurrency: readonly number[];
+  /** Workload names to run, in table order. */
+  readonly workloads: readonly string[];
+  /** Sluice's pool size; the raw-SQL pool gets the same. */
+  readonly poolMax: number;
+  /** A request slower than this counts as an error. */
+  readonly requestTimeoutMs: number;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`${name} must be a number above 0 and at most ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const text = env[name]?.trim();
+  return text ? text.split(',').map((part) => part.trim()) : undefined;
+}
+
+export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  const concurrency = (list(env, 'BENCH_CONCURRENCY') ?? ['1', '32']).map((part) => {
+    const value = Number(part);
+    if (!Number.isInteger(value) || value < 1 || value > 1024) throw new Error(`BENCH_CONCURRENCY must list integers from 1 to 1024, got ${JSON.stringify(part)}`);
+    return value;
+  });
+  const known = workloads.map((w) => w.name);
+  const chosen = list(env, 'BENCH_WORKLOADS') ?? known;
+  const unknown = chosen.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`BENCH_WORKLOADS names unknown workloads ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  return {
+    durationS: positive(env, 'BENCH_DURATION_S', 10, 600),
+    warmupS: positive(env, 'BENCH_WARMUP_S', 2, 60),
+    concurrency,
+    workloads: known.filter((name) => chosen.includes(name)),
+    poolMax: 20,
+    requestTimeoutMs: 30_000,
+  };
+}

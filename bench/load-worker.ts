@@ -1,0 +1,125 @@
+/**
+ * The load generator, run as a child process by `run-load.ts`: receives one `LoadJob`, keeps
+ * `concurrency` requests in flight for warm-up + duration, and sends back a `LoadResult`.
+ * Requests are counted by completion time: those that complete inside the measured window count,
+ * whether they started in it or not, which keeps throughput unbiased at any latency.
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { sessionOptions } from '../gateway/database/index.js';
+import { hasErrors, percentile, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
+import { findWorkload, requestBody } from './workloads.js';
+
+/** Sends request number `i`; resolves true on success, false or a rejection on failure. */
+type Send = (i: number) => Promise<boolean>;
+type SqlTarget = Extract<LoadTarget, { kind: 'sql' }>;
+
+function graphqlSender(job: LoadJob, url: string, workloadName: string): { send: Send; close(): Promise<void> } {
+  const workload = findWorkload(workloadName);
+  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const tag = `bench-${process.pid}-${Date.now()}`;
+  // Bodies of the repeating variants are built once, so the client spends its CPU on HTTP only.
+  const bodies = Array.from({ length: workload.variants }, (_, i) => requestBody(workload, i, tag));
+  const send: Send = (i) =>
+    new Promise((resolve, reject) => {
+      const body = workload.kind === 'query' ? bodies[i % bodies.length]! : requestBody(workload, i, tag);
+      const req = request(
+        url,
+        { method: 'POST', agent, timeout: job.requestTimeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode === 200 && !hasErrors(text)) resolve(true);
+            else reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${job.requestTimeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { send, close: async () => agent.destroy() };
+}
+
+function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
+  // The same session settings as Sluice's pool (read-only, statement timeout), the same size.
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: target.poolMax,
+    application_name: 'sluice-bench-raw',
+    options: sessionOptions(target.statementTimeoutMs),
+  });
+  pool.on('error', () => undefined);
+  const names = new Map<string, string>();
+  for (const { sql } of target.statements) if (!names.has(sql)) names.set(sql, `bench_raw_${names.size}`);
+  const send: Send = async (i) => {
+    const { sql, params } = target.statements[i % target.statements.length]!;
+    const result = await pool.query({ name: names.get(sql)!, text: sql, values: params as unknown[], rowMode: 'array' });
+    if (result.rows.length !== 1) throw new Error(`expected one row, got ${result.rows.length}`);
+    return true;
+  };
+  return { send, close: () => pool.end() };
+}
+
+async function runJob(job: LoadJob): Promise<LoadResult> {
+  const { target } = job;
+  const sender = target.kind === 'graphql' ? graphqlSender(job, target.url, target.workload) : sqlSender(target);
+  const latencies: number[] = [];
+  let errors = 0;
+  let warmupErrors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const startedAt = performance.now();
+  const measureFrom = startedAt + job.warmupMs;
+  const endAt = measureFrom + job.durationMs;
+  const loop = async (): Promise<void> => {
+    while (performance.now() < endAt) {
+      const i = next++;
+      const begin = performance.now();
+      let ok: boolean;
+      try {
+        ok = await sender.send(i);
+      } catch (error) {
+        ok = false;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+      const end = performance.now();
+      if (end < measureFrom) {
+        if (!ok) warmupErrors++;
+      } else if (end <= endAt) {
+        if (ok) latencies.push(end - begin);
+        else errors++;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: job.concurrency }, loop));
+  } finally {
+    await sender.close();
+  }
+  const sorted = Float64Array.from(latencies).sort();
+  const durationS = job.durationMs / 1000;
+  return {
+    requests: sorted.length,
+    errors,
+    warmupErrors,
+    durationS,
+    requestsPerSecond: sorted.length / durationS,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+}
+
+// The parent going away (killed, crashed) must not leave this process running.
+process.on('disconnect', () => process.exit(1));
+process.once('message', (job: LoadJob) => {
+  runJob(job).then(
+    (result) => process.send?.({ result }, () => process.exit(0)),
+    (error: unknown) => process.send?.({ error: error instanceof Error ? error.message : String(error) }, () => process.exit(1)),
+  );
+});

@@ -1,0 +1,98 @@
+/**
+ * Sluice in this process, as `sluice serve` runs it (config → pool → gateway → node:http), bound
+ * to 127.0.0.1 on a free port. The logger writes warnings to stderr; while `capture` runs it also
+ * turns on debug level and keeps the `statement` lines (SQL text and parameters) that the
+ * executor logs, which is how the raw-SQL floor gets exactly the statements Sluice ran.
+ */
+import { createServer, type Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../gateway/config/index.js';
+import { createPool } from '../gateway/database/index.js';
+import { createGateway } from '../gateway/http/index.js';
+import { createLogger } from '../gateway/logging/index.js';
+
+export interface CapturedStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+export interface RunningSluice {
+  /** `http://127.0.0.1:<port>/v1/graphql` */
+  readonly graphqlUrl: string;
+  readonly poolMax: number;
+  readonly statementTimeoutMs: number;
+  /** Runs `work` with statement logging on and returns the statements executed meanwhile. */
+  capture(work: () => Promise<void>): Promise<CapturedStatement[]>;
+  close(): Promise<void>;
+}
+
+const warnLevel = 40;
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (typeof address === 'object' && address) resolve(address.port);
+      else reject(new Error('the HTTP server has no TCP address'));
+    });
+  });
+}
+
+export async function startSluice(databaseUrl: string, poolMax: number): Promise<RunningSluice> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SLUICE_LOG_LEVEL: 'warn', SLUICE_POOL_MAX: String(poolMax) });
+  let captured: CapturedStatement[] | undefined;
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const line = chunk.toString('utf8');
+      let record: { level?: number; msg?: string; sql?: unknown; params?: unknown };
+      try {
+        record = JSON.parse(line) as typeof record;
+      } catch {
+        process.stderr.write(line);
+        return done();
+      }
+      if (captured && record.msg === 'statement' && typeof record.sql === 'string' && Array.isArray(record.params)) {
+        captured.push({ sql: record.sql, params: record.params });
+      }
+      if ((record.level ?? warnLevel) >= warnLevel) process.stderr.write(line);
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, destination);
+  const pool = createPool(config, logger);
+  const gateway = createGateway({ config, pool, logger });
+  const server = createServer(gateway.handle);
+  try {
+    await gateway.ready;
+    const port = await listen(server);
+    return {
+      graphqlUrl: `http://127.0.0.1:${port}/v1/graphql`,
+      poolMax: config.poolMax,
+      statementTimeoutMs: config.statementTimeoutMs,
+      async capture(work) {
+        captured = [];
+        logger.level = 'debug';
+        try {
+          await work();
+          return captured;
+        } finally {
+          logger.level = config.logLevel;
+          captured = undefined;
+        }
+      },
+      async close() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await gateway.close();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    server.close();
+    await gateway.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}
