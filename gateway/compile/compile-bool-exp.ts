@@ -65,7 +65,9 @@ export function compileBoolExp(exp: BoolExp, scope: Scope, context: CompileConte
     case 'is_null':
       return exp.isNull ? sql`(${compileOperand(exp.operand, scope)} IS NULL)` : sql`(${compileOperand(exp.operand, scope)} IS NOT NULL)`;
     case 'compare':
-      return compileCompare(exp.op, compileOperand(exp.operand, scope), compileParam(exp.value));
+      return compileCompare(exp.op, compileOperand(exp.operand, scope), compileParam(exp.value), exp.value.encoding === 'geojson' ? exp.value.pgType?.schema : undefined);
+    case 'st_d_within':
+      return sql`${ident(exp.postgis, 'st_dwithin')}(${compileOperand(exp.operand, scope)}, ${compileParam(exp.from)}, ${compileParam(exp.distance)})`;
     case 'column_compare':
       return compileCompare(exp.op, ident(scope.alias, exp.left), ident(exp.rightFromRoot ? (scope.root ?? scope.alias) : scope.alias, exp.right));
     case 'exists': {
@@ -92,7 +94,19 @@ export function compileBoolExp(exp: BoolExp, scope: Scope, context: CompileConte
   }
 }
 
-function compileCompare(op: CompareOp, left: Sql, right: Sql): Sql {
+const spatial: Partial<Record<CompareOp, string>> = {
+  _st_contains: 'st_contains',
+  _st_crosses: 'st_crosses',
+  _st_equals: 'st_equals',
+  _st_intersects: 'st_intersects',
+  _st_overlaps: 'st_overlaps',
+  _st_touches: 'st_touches',
+  _st_within: 'st_within',
+};
+
+function compileCompare(op: CompareOp, left: Sql, right: Sql, postgis?: string): Sql {
+  const fn = spatial[op];
+  if (fn && postgis) return sql`${ident(postgis, fn)}(${left}, ${right})`;
   if (op === '_in') return sql`(${left} = ANY(${right}))`;
   if (op === '_nin') return sql`(NOT (${left} = ANY(${right})))`;
   const operator = operators[op];

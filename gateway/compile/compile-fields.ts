@@ -11,6 +11,8 @@ export function compileColumn(output: ColumnOutput, alias: string, context: Comp
   let value = ident(alias, output.column);
   if (output.jsonPath) value = sql`(${value} #> ${compileParam(output.jsonPath)})`;
   if (output.stringify) value = output.isArray ? sql`(${value})::text[]` : sql`(${value})::text`;
+  // Hasura's GeoJSON: 15 digits, short CRS names (`EPSG:4326`).
+  if (output.geoJson && !output.isArray) value = sql`(${ident(output.geoJson, 'st_asgeojson')}(${value}, 15, 4))::json`;
   if (output.condition) value = sql`(CASE WHEN ${compileBoolExp(output.condition, { alias }, context)} THEN ${value} END)`;
   return value;
 }

@@ -40,6 +40,8 @@ function encode(param: Param, value: unknown): unknown {
     case 'plain':
       // pg sends objects as JSON; a custom scalar given as an object stays JSON text for Postgres to parse.
       return value;
+    case 'geojson':
+      return typeof value === 'string' ? value : JSON.stringify(value);
     case 'json':
       return param.array && Array.isArray(value) ? value.map((v) => JSON.stringify(v)) : JSON.stringify(value);
     case 'jsonPath': {

@@ -23,10 +23,15 @@ export function columnValue(column: ColumnInfo, value: unknown): unknown {
 export class SqlParameters {
   readonly values: unknown[] = [];
 
-  /** `$n::"schema"."type"` for a value of the column. */
+  /** `$n::"schema"."type"` for a value of the column (GeoJSON for PostGIS shapes, as in Hasura). */
   column(column: ColumnInfo, value: unknown): string {
     this.values.push(columnValue(column, value));
-    return `$${this.values.length}::${quoteQualifiedName(column.type)}`;
+    const type = quoteQualifiedName(column.type);
+    if ((column.type.name === 'geometry' || column.type.name === 'geography') && typeof value === 'object' && value !== null) {
+      const fromGeoJson = quoteQualifiedName({ schema: column.type.schema, name: 'st_geomfromgeojson' });
+      return `${fromGeoJson}($${this.values.length}::text)::${type}`;
+    }
+    return `$${this.values.length}::${type}`;
   }
 
   /** `$n::"schema"."type"[]` for a list of values of the column (`_in`). */

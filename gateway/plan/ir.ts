@@ -26,7 +26,7 @@ export type ParamSource =
  * How a bound value is turned into what `pg` sends: `json` stringifies (jsonb values), `jsonPath`
  * parses Hasura's `$.a[0]` syntax into a text[] path, `nonNegativeInt` checks limit and offset.
  */
-export type ParamEncoding = 'plain' | 'json' | 'jsonPath' | 'nonNegativeInt';
+export type ParamEncoding = 'plain' | 'json' | 'jsonPath' | 'nonNegativeInt' | 'geojson';
 
 export interface Param {
   readonly kind: 'param';
@@ -57,7 +57,8 @@ export type CompareOp =
   | '_like' | '_nlike' | '_ilike' | '_nilike' | '_similar' | '_nsimilar'
   | '_regex' | '_nregex' | '_iregex' | '_niregex'
   | '_contains' | '_contained_in' | '_has_key' | '_has_keys_any' | '_has_keys_all'
-  | '_ancestor' | '_ancestor_any' | '_descendant' | '_descendant_any' | '_matches' | '_matches_any' | '_matches_fulltext';
+  | '_ancestor' | '_ancestor_any' | '_descendant' | '_descendant_any' | '_matches' | '_matches_any' | '_matches_fulltext'
+  | '_st_contains' | '_st_crosses' | '_st_equals' | '_st_intersects' | '_st_overlaps' | '_st_touches' | '_st_within';
 
 /** A hop from the table in scope to a related table, with the target's permission filter. */
 export interface Hop {
@@ -74,6 +75,8 @@ export type BoolExp =
   | { readonly kind: 'not'; readonly item: BoolExp }
   | { readonly kind: 'compare'; readonly operand: ColumnOperand; readonly op: CompareOp; readonly value: Param }
   | { readonly kind: 'is_null'; readonly operand: ColumnOperand; readonly isNull: boolean }
+  /** PostGIS `_st_d_within: {distance, from}`: within a distance of a shape. */
+  | { readonly kind: 'st_d_within'; readonly operand: ColumnOperand; readonly distance: Param; readonly from: Param; readonly postgis: string }
   /** Permission rules' `_ceq`, `_cgt`, …: two columns of the same row. */
   | { readonly kind: 'column_compare'; readonly left: string; readonly op: CompareOp; readonly right: string; readonly rightFromRoot?: boolean }
   /** Relationship filter: some related row exists and matches (Hasura's exists-semantics). */
@@ -120,6 +123,8 @@ export interface ColumnOutput {
   readonly column: string;
   /** Output as JSON text instead of a number (Hasura's stringify-numeric-types). */
   readonly stringify: boolean;
+  /** PostGIS geometry/geography: output as GeoJSON (`ST_AsGeoJSON(col, 15, 4)`), from this schema. */
+  readonly geoJson?: string;
   /** Array columns are cast element-wise when stringified. */
   readonly isArray: boolean;
   readonly jsonPath: Param | null;

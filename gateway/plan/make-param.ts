@@ -6,6 +6,8 @@ import { listSource, type InputTree } from './input-tree.js';
 const textType = { schema: 'pg_catalog', name: 'text' } as const;
 
 function encodingOf(type: PgType): ParamEncoding {
+  // PostGIS shapes travel as GeoJSON text and are read with ST_GeomFromGeoJSON, as in Hasura.
+  if (type.name === 'geometry' || type.name === 'geography') return 'geojson';
   return type.name === 'json' || type.name === 'jsonb' ? 'json' : 'plain';
 }
 

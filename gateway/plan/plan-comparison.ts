@@ -25,6 +25,19 @@ export function planComparison(tree: InputTree, column: ResolvedColumn, path: st
       items.push({ kind: 'is_null', operand, isNull: value.kind === 'scalar' && value.value === true });
       continue;
     }
+    if (op === '_st_d_within') {
+      const distance = value.kind === 'object' ? value.fields.find(([n]) => n === 'distance')?.[1] : undefined;
+      const from = value.kind === 'object' ? value.fields.find(([n]) => n === 'from')?.[1] : undefined;
+      if (!distance || !from) throw validationError(opPath, 'expected "distance" and "from"');
+      items.push({
+        kind: 'st_d_within',
+        operand,
+        distance: typedParam(distance, { schema: 'pg_catalog', name: 'float8' }, false, `${opPath}.distance`),
+        from: columnParam(from, column, `${opPath}.from`),
+        postgis: column.scalarPgType.schema,
+      });
+      continue;
+    }
     if (op === '_cast') {
       const cast = value.kind === 'object' ? value.fields.find(([name]) => name === 'String')?.[1] : undefined;
       if (cast) items.push(planComparison(cast, { ...column, scalar: 'String' }, `${opPath}.String`, true));

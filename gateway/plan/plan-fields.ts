@@ -14,6 +14,11 @@ import { validationError } from './validation-error.js';
 
 const stringifiable = new Set(['int8', 'numeric', 'float8', 'money']);
 
+/** PostGIS columns, answered as GeoJSON. */
+export function isShape(column: ResolvedColumn): boolean {
+  return column.scalarPgType.name === 'geometry' || column.scalarPgType.name === 'geography';
+}
+
 /** Whether a column is output as a JSON string under `--stringify-numeric-types`. */
 export function stringifies(column: ResolvedColumn, context: PlanContext): boolean {
   return context.stringifyNumeric && stringifiable.has(column.scalarPgType.name);
@@ -50,6 +55,7 @@ export function planFields(
           column: spec.column.name,
           stringify: stringifies(spec.column, context),
           isArray: spec.column.isArray,
+          ...(isShape(spec.column) ? { geoJson: spec.column.scalarPgType.schema } : {}),
           ...(spec.visibleWhere ? { condition: compileRule(spec.visibleWhere.rule, spec.visibleWhere.access) ?? { kind: 'true' as const } } : {}),
           jsonPath: pathTree && pathTree.kind !== 'null' ? typedParam(pathTree, { schema: 'pg_catalog', name: 'text' }, true, `${collected.path}.args.path`, 'jsonPath') : null,
         });

@@ -11,6 +11,7 @@ const compareOps = new Set<string>([
   '_like', '_nlike', '_ilike', '_nilike', '_similar', '_nsimilar', '_regex', '_nregex', '_iregex', '_niregex',
   '_contains', '_contained_in', '_has_key', '_has_keys_any', '_has_keys_all',
   '_ancestor', '_ancestor_any', '_descendant', '_descendant_any', '_matches', '_matches_any', '_matches_fulltext',
+  '_st_contains', '_st_crosses', '_st_equals', '_st_intersects', '_st_overlaps', '_st_touches', '_st_within',
 ]);
 const columnCompareOps: Record<string, CompareOp> = { _ceq: '_eq', _cne: '_neq', _cneq: '_neq', _cgt: '_gt', _clt: '_lt', _cgte: '_gte', _clte: '_lte' };
 const arrayOps = new Set(['_in', '_nin', '_has_keys_any', '_has_keys_all', '_ancestor_any', '_descendant_any', '_matches_any']);
@@ -35,9 +36,10 @@ function valueParam(value: Json, column: ResolvedColumn, op: string): Param {
   const source: ParamSource = session ? { kind: 'session', name: session } : { kind: 'constant', value };
   const type = textOps.has(op) ? { schema: 'pg_catalog', name: 'text' } : { schema: column.scalarPgType.schema, name: column.scalarPgType.name };
   const isJson = !textOps.has(op) && (column.scalarPgType.name === 'jsonb' || column.scalarPgType.name === 'json');
+  const isShape = column.scalarPgType.name === 'geometry' || column.scalarPgType.name === 'geography';
   const array = arrayOps.has(op) || column.isArray;
   // An array session variable is a Postgres array literal ('{1,2}'): it is cast as text, not re-encoded.
-  return { kind: 'param', source, pgType: type, array, encoding: isJson && !session ? 'json' : 'plain', path: '$' };
+  return { kind: 'param', source, pgType: type, array, encoding: isShape ? 'geojson' : isJson && !session ? 'json' : 'plain', path: '$' };
 }
 
 /**
@@ -85,6 +87,25 @@ function planColumnRule(value: Json, column: ResolvedColumn, table: ResolvedTabl
   const items: BoolExp[] = [];
   for (const [rawOp, operand] of Object.entries(value)) {
     const op = operatorName(rawOp);
+    if (op === '_st_d_within' && isObject(operand)) {
+      const shape = valueParam(operand.from, column, '_eq');
+      const distanceSession = sessionVariableName(operand.distance);
+      items.push({
+        kind: 'st_d_within',
+        operand: { column: column.name },
+        from: shape,
+        distance: {
+          kind: 'param',
+          source: distanceSession ? { kind: 'session', name: distanceSession } : { kind: 'constant', value: operand.distance },
+          pgType: { schema: 'pg_catalog', name: 'float8' },
+          array: false,
+          encoding: 'plain',
+          path: '$',
+        },
+        postgis: column.scalarPgType.schema,
+      });
+      continue;
+    }
     if (op === '_is_null') {
       items.push({ kind: 'is_null', operand: { column: column.name }, isNull: operand === true });
     } else if (op in columnCompareOps) {

@@ -57,6 +57,7 @@ export function buildComparisonExp(column: ResolvedColumn, scalars: ScalarTypes,
         if (isStringScalar(typname)) Object.assign(fields, stringOperators(value));
         if (typname === 'jsonb') Object.assign(fields, jsonbOperators(value, scalars, cache));
         if (typname === 'ltree') Object.assign(fields, ltreeOperators(value, scalars));
+        if (typname === 'geometry' || typname === 'geography') Object.assign(fields, spatialOperators(value, typname, scalars, cache));
         return sortFields(fields);
       },
     });
@@ -114,4 +115,34 @@ function ltreeOperators(value: GraphQLInputType, scalars: ScalarTypes): GraphQLI
     _matches_any: { type: list(GraphQLString), description: 'does `ltree` match any `lquery` in array?' },
     _matches_fulltext: { type: scalars.get('ltxtquery'), description: 'does `ltree` match `ltxtquery`?' },
   };
+}
+
+/** PostGIS predicates (Hasura §4): `_st_contains`, …, and `_st_d_within: {distance, from}`. */
+function spatialOperators(value: GraphQLInputType, typname: string, scalars: ScalarTypes, cache: TypeCache): GraphQLInputFieldConfigMap {
+  const name = typname === 'geography' ? 'st_d_within_geography_input' : 'st_d_within_input';
+  const within = cache.getOrCreate(name, () =>
+    new GraphQLInputObjectType({
+      name,
+      fields: () => ({
+        distance: { type: new GraphQLNonNull(scalars.get('Float')) },
+        from: { type: new GraphQLNonNull(value) },
+        ...(typname === 'geography' ? { use_spheroid: { type: GraphQLBoolean, defaultValue: true } } : {}),
+      }),
+    }),
+  );
+  const fields: GraphQLInputFieldConfigMap = {
+    _st_d_within: { type: within, description: `is the column within a given distance from the given ${typname} value` },
+    _st_intersects: { type: value, description: `does the column spatially intersect the given ${typname} value` },
+  };
+  if (typname === 'geometry') {
+    Object.assign(fields, {
+      _st_contains: { type: value, description: 'does the column contain the given geometry value' },
+      _st_crosses: { type: value, description: 'does the column cross the given geometry value' },
+      _st_equals: { type: value, description: 'is the column equal to given geometry value (directionality is ignored)' },
+      _st_overlaps: { type: value, description: 'does the column \'spatially overlap\' (intersect but not completely contain) the given geometry value' },
+      _st_touches: { type: value, description: 'does the column have atleast one point in common with the given geometry value' },
+      _st_within: { type: value, description: 'is the column contained in the given geometry value' },
+    });
+  }
+  return fields;
 }
