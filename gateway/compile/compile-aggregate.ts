@@ -4,8 +4,9 @@ import { compileJsonObject, compileText } from './compile-json-object.js';
 import { compileRows } from './compile-rows.js';
 import { compileJsonList, compileRowJson } from './compile-fields.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
+import { compileBoolExp } from './compile-bool-exp.js';
 
-function compileFunction(field: AggregateFunctionField, alias: string): Sql {
+function compileFunction(field: AggregateFunctionField, alias: string, context: CompileContext): Sql {
   switch (field.kind) {
     case 'typename':
       return compileText(field.typename);
@@ -19,7 +20,8 @@ function compileFunction(field: AggregateFunctionField, alias: string): Sql {
       return compileJsonObject(
         field.columns.map((column) => {
           if (column.kind === 'typename') return [column.alias, compileText(column.typename)] as const;
-          const value = sql`${keyword(field.op)}(${ident(alias, column.column)})`;
+          const input = column.condition ? sql`CASE WHEN ${compileBoolExp(column.condition, { alias }, context)} THEN ${ident(alias, column.column)} END` : ident(alias, column.column);
+          const value = sql`${keyword(field.op)}(${input})`;
           // As Hasura, stringify-numeric-types follows the column's type, for every function.
           return [column.alias, column.stringify ? sql`(${value})::text` : value] as const;
         }),
@@ -41,7 +43,7 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
       case 'typename':
         return [field.alias, compileText(field.typename)] as const;
       case 'aggregate':
-        return [field.alias, compileJsonObject(field.fields.map((fn) => [fn.alias, compileFunction(fn, alias)] as const))] as const;
+        return [field.alias, compileJsonObject(field.fields.map((fn) => [fn.alias, compileFunction(fn, alias, context)] as const))] as const;
       case 'nodes': {
         if (capped) {
           const nodes = compileRows(aggregate.rows, correlation, context);

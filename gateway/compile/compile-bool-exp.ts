@@ -37,8 +37,9 @@ const operators: Partial<Record<CompareOp, Keyword>> = {
 
 export { compileParam };
 
-function compileOperand(operand: ColumnOperand, scope: Scope): Sql {
-  const column = operand.call ? compileFunctionCall(operand.call, scope.alias) : (scope.operand?.(operand.column) ?? ident(scope.alias, operand.column));
+function compileOperand(operand: ColumnOperand, scope: Scope, context: CompileContext): Sql {
+  const plain = operand.call ? compileFunctionCall(operand.call, scope.alias) : (scope.operand?.(operand.column) ?? ident(scope.alias, operand.column));
+  const column = operand.condition ? sql`(CASE WHEN ${compileBoolExp(operand.condition, { alias: scope.alias }, context)} THEN ${plain} END)` : plain;
   return operand.castToText ? sql`(${column})::text` : column;
 }
 
@@ -63,11 +64,11 @@ export function compileBoolExp(exp: BoolExp, scope: Scope, context: CompileConte
     case 'not':
       return sql`(NOT ${compileBoolExp(exp.item, scope, context)})`;
     case 'is_null':
-      return exp.isNull ? sql`(${compileOperand(exp.operand, scope)} IS NULL)` : sql`(${compileOperand(exp.operand, scope)} IS NOT NULL)`;
+      return exp.isNull ? sql`(${compileOperand(exp.operand, scope, context)} IS NULL)` : sql`(${compileOperand(exp.operand, scope, context)} IS NOT NULL)`;
     case 'compare':
-      return compileCompare(exp.op, compileOperand(exp.operand, scope), compileParam(exp.value), exp.value.encoding === 'geojson' ? exp.value.pgType?.schema : undefined);
+      return compileCompare(exp.op, compileOperand(exp.operand, scope, context), compileParam(exp.value), exp.value.encoding === 'geojson' ? exp.value.pgType?.schema : undefined);
     case 'st_d_within':
-      return sql`${ident(exp.postgis, 'st_dwithin')}(${compileOperand(exp.operand, scope)}, ${compileParam(exp.from)}, ${compileParam(exp.distance)})`;
+      return sql`${ident(exp.postgis, 'st_dwithin')}(${compileOperand(exp.operand, scope, context)}, ${compileParam(exp.from)}, ${compileParam(exp.distance)})`;
     case 'column_compare':
       return compileCompare(exp.op, ident(scope.alias, exp.left), ident(exp.rightFromRoot ? (scope.root ?? scope.alias) : scope.alias, exp.right));
     case 'exists': {

@@ -50,7 +50,8 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
       return compileAggregate(field.aggregate, { hop: field.hop, outer: alias }, context);
     case 'computed_scalar': {
       const value = compileFunctionCall(field.call, alias);
-      return field.stringify ? sql`(${value})::text` : value;
+      const shown = field.condition ? sql`(CASE WHEN ${compileBoolExp(field.condition, { alias }, context)} THEN ${value} END)` : value;
+      return field.stringify ? sql`(${shown})::text` : shown;
     }
     case 'computed_table': {
       const rows = compileRows(field.rows, { hop: null, outer: alias }, context);

@@ -11,7 +11,7 @@ import { compileFunctionCall } from './compile-function-call.js';
 export function compileOrderKey(key: OrderKey, alias: string, context: CompileContext): Sql {
   switch (key.kind) {
     case 'column':
-      return ident(alias, key.column);
+      return key.condition ? sql`(CASE WHEN ${compileBoolExp(key.condition, { alias }, context)} THEN ${ident(alias, key.column)} END)` : ident(alias, key.column);
     case 'computed':
       return compileFunctionCall(key.call, alias);
     case 'object_relationship': {

@@ -50,6 +50,8 @@ export interface ColumnOperand {
   readonly column: string;
   readonly castToText?: boolean;
   readonly call?: FunctionCall;
+  /** The column is null where this does not hold (inherited roles' partly granted columns). */
+  readonly condition?: BoolExp;
 }
 
 export type CompareOp =
@@ -93,7 +95,7 @@ export type BoolExp =
     };
 
 export type OrderKey =
-  | { readonly kind: 'column'; readonly column: string }
+  | { readonly kind: 'column'; readonly column: string; readonly condition?: BoolExp }
   | { readonly kind: 'computed'; readonly call: FunctionCall }
   | { readonly kind: 'object_relationship'; readonly hop: Hop; readonly key: OrderKey }
   | { readonly kind: 'array_aggregate'; readonly hop: Hop; readonly fn: 'count' | AggregateOp; readonly column: string | null };
@@ -138,7 +140,7 @@ export type Field =
   | { readonly kind: 'object_relationship'; readonly alias: string; readonly hop: Hop; readonly fields: readonly Field[] }
   | { readonly kind: 'array_relationship'; readonly alias: string; readonly hop: Hop; readonly rows: RowSource; readonly fields: readonly Field[] }
   | { readonly kind: 'array_aggregate'; readonly alias: string; readonly hop: Hop; readonly aggregate: Aggregate }
-  | { readonly kind: 'computed_scalar'; readonly alias: string; readonly call: FunctionCall; readonly stringify: boolean }
+  | { readonly kind: 'computed_scalar'; readonly alias: string; readonly call: FunctionCall; readonly stringify: boolean; readonly condition?: BoolExp }
   | { readonly kind: 'computed_table'; readonly alias: string; readonly rows: RowSource; readonly fields: readonly Field[] };
 
 export type AggregateFunctionField =
@@ -149,7 +151,7 @@ export type AggregateFunctionField =
       readonly alias: string;
       readonly op: AggregateOp;
       readonly typename: string;
-      readonly columns: readonly ({ readonly alias: string } & ({ readonly kind: 'column'; readonly column: string; readonly stringify: boolean } | { readonly kind: 'typename'; readonly typename: string }))[];
+      readonly columns: readonly ({ readonly alias: string } & ({ readonly kind: 'column'; readonly column: string; readonly stringify: boolean; readonly condition?: BoolExp } | { readonly kind: 'typename'; readonly typename: string }))[];
     };
 
 export type AggregateField =

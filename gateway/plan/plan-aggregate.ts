@@ -6,6 +6,7 @@ import { collectFields, subSelections } from './collect-fields.js';
 import { planArguments } from './plan-arguments.js';
 import { planFields, stringifies } from './plan-fields.js';
 import { validationError } from './validation-error.js';
+import { compileRule } from './plan-hop.js';
 
 /** `<table>_aggregate { aggregate { count sum { … } … } nodes { … } }` over the given rows. */
 export function planAggregate(
@@ -69,7 +70,13 @@ function planFunctions(selectionSets: readonly SelectionSetNode[], type: GraphQL
         const columnDefinition = opType.getFields()[columnName];
         const columnSpec = columnDefinition && outputSpec(columnDefinition);
         if (!columnSpec || columnSpec.kind !== 'column') throw validationError(column.path, `field '${columnName}' not found in type: '${opType.name}'`);
-        columns.push({ kind: 'column', alias: column.responseKey, column: columnSpec.column.name, stringify: stringifies(columnSpec.column, context) });
+        columns.push({
+          kind: 'column',
+          alias: column.responseKey,
+          column: columnSpec.column.name,
+          stringify: stringifies(columnSpec.column, context),
+          ...(columnSpec.visibleWhere ? { condition: compileRule(columnSpec.visibleWhere.rule, columnSpec.visibleWhere.access) ?? { kind: 'true' as const } } : {}),
+        });
       }
       fields.push({ kind: 'op', alias, op: spec.op, typename: opType.name, columns });
     } else {

@@ -3,7 +3,7 @@ import { inputSpec } from '../../schema/build/index.js';
 import type { BoolExp } from './ir.js';
 import { fieldOf, type InputTree } from './input-tree.js';
 import { planComparison, planComputedComparison } from './plan-comparison.js';
-import { planHop, permissionFilter } from './plan-hop.js';
+import { compileRule, planHop, permissionFilter } from './plan-hop.js';
 import { validationError } from './validation-error.js';
 
 export function and(items: readonly (BoolExp | null)[]): BoolExp {
@@ -39,9 +39,12 @@ export function planBoolExp(tree: InputTree, type: GraphQLInputObjectType, path:
       case 'not':
         if (value.kind !== 'null') items.push({ kind: 'not', item: planBoolExp(value, nested as GraphQLInputObjectType, fieldPath) });
         break;
-      case 'column':
-        items.push(planComparison(value, spec.column, fieldPath));
+      case 'column': {
+        const comparison = planComparison(value, spec.column, fieldPath);
+        const condition = spec.visibleWhere ? compileRule(spec.visibleWhere.rule, spec.visibleWhere.access) : null;
+        items.push(condition ? withOperandCondition(comparison, condition) : comparison);
         break;
+      }
       case 'computed_scalar':
         items.push(planComputedComparison(value, spec.field, fieldPath));
         break;
@@ -103,4 +106,18 @@ function planAggregatePredicate(
           : { oid: 16, schema: 'pg_catalog', name: 'bool', kind: 'base', category: 'B', displayName: 'boolean' },
     }, `${fnPath}.predicate`),
   };
+}
+
+/** Compares the column as the role sees it: null where it may not see it. */
+function withOperandCondition(exp: BoolExp, condition: BoolExp): BoolExp {
+  switch (exp.kind) {
+    case 'and':
+      return { kind: 'and', items: exp.items.map((i) => withOperandCondition(i, condition)) };
+    case 'compare':
+    case 'is_null':
+    case 'st_d_within':
+      return { ...exp, operand: { ...exp.operand, condition } };
+    default:
+      return exp;
+  }
 }

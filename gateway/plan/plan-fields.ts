@@ -68,6 +68,7 @@ export function planFields(
           alias,
           call: planFunctionCall(spec.field, args.get('args'), collected.path),
           stringify: context.stringifyNumeric && stringifiable.has(returns.pgType.name),
+          ...(spec.visibleWhere ? { condition: compileRule(spec.visibleWhere.rule, spec.visibleWhere.access) ?? { kind: 'true' as const } } : {}),
         });
         break;
       }

@@ -2,7 +2,7 @@ import { GraphQLInputObjectType, getNamedType } from 'graphql';
 import { inputSpec } from '../../schema/build/index.js';
 import type { OrderBy, OrderKey } from './ir.js';
 import type { InputTree } from './input-tree.js';
-import { planHop } from './plan-hop.js';
+import { compileRule, planHop } from './plan-hop.js';
 import { planFunctionCall } from './plan-function-call.js';
 import { validationError } from './validation-error.js';
 
@@ -36,9 +36,11 @@ function planOrderByObject(tree: InputTree, type: GraphQLInputObjectType, path: 
     if (!definition || !spec) throw validationError(fieldPath, `field '${name}' not found in type: '${type.name}'`);
     const direction = () => directions[value.kind === 'enum' ? String(value.value) : 'asc']!;
     switch (spec.kind) {
-      case 'order_column':
-        result.push({ key: wrap({ kind: 'column', column: spec.column.name }), ...direction() });
+      case 'order_column': {
+        const condition = spec.visibleWhere ? compileRule(spec.visibleWhere.rule, spec.visibleWhere.access) : null;
+        result.push({ key: wrap({ kind: 'column', column: spec.column.name, ...(condition ? { condition } : {}) }), ...direction() });
         break;
+      }
       case 'order_computed':
         result.push({ key: wrap({ kind: 'computed', call: planFunctionCall(spec.field, undefined, fieldPath) }), ...direction() });
         break;

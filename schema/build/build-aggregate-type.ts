@@ -61,7 +61,7 @@ function buildAggregateFields(context: BuildContext, access: SelectAccess): Grap
           },
         };
         for (const op of allAggregateOps) {
-          const columns = aggregateColumns(access, op);
+          const columns = aggregateColumns(access, op, true);
           if (columns.length === 0) continue;
           const opName = typeNames.aggregateOpFields(t, op);
           // avg and the statistics are Float; sum, max and min keep the column's scalar (Hasura §3).
@@ -75,7 +75,10 @@ function buildAggregateFields(context: BuildContext, access: SelectAccess): Grap
                   Object.fromEntries(
                     columns.map((c) => [
                       c.fieldName,
-                      { type: keepsScalar ? context.scalars.get(c.scalar) : GraphQLFloat, extensions: spec({ kind: 'column', column: c }) },
+                      {
+                        type: keepsScalar ? context.scalars.get(c.scalar) : GraphQLFloat,
+                        extensions: spec({ kind: 'column', column: c, ...(access.columnRules?.has(c.name) ? { visibleWhere: { rule: access.columnRules.get(c.name)!, access } } : {}) }),
+                      },
                     ]),
                   ),
               }),

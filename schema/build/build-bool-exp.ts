@@ -1,7 +1,7 @@
 import { GraphQLInputObjectType, GraphQLList, GraphQLNonNull, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import type { InputFieldSpec, SelectAccess } from './field-spec.js';
-import { filterableColumns, filterableComputedFields, type BuildContext } from './build-context.js';
+import { filterableComputedFields, visibleColumns, type BuildContext } from './build-context.js';
 import { buildComparisonExp } from './build-comparison-exp.js';
 import { buildAggregateBoolExp } from './build-aggregate-bool-exp.js';
 
@@ -25,8 +25,12 @@ export function buildBoolExp(context: BuildContext, access: SelectAccess): Graph
           _not: { type, extensions: spec({ kind: 'not' }) },
           _or: { type: new GraphQLList(new GraphQLNonNull(type)), extensions: spec({ kind: 'or' }) },
         };
-        for (const column of filterableColumns(access)) {
-          fields[column.fieldName] = { type: buildComparisonExp(column, context.scalars, context.cache), extensions: spec({ kind: 'column', column }) };
+        for (const column of visibleColumns(access)) {
+          const rule = access.columnRules?.get(column.name);
+          fields[column.fieldName] = {
+            type: buildComparisonExp(column, context.scalars, context.cache),
+            extensions: spec({ kind: 'column', column, ...(rule ? { visibleWhere: { rule, access } } : {}) }),
+          };
         }
         for (const computed of filterableComputedFields(access)) {
           const returns = computed.returns as Extract<typeof computed.returns, { kind: 'scalar' }>;

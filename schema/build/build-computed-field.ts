@@ -31,14 +31,14 @@ function buildFunctionArgs(context: BuildContext, field: ResolvedComputedField):
  * A computed field as an output field: a scalar, or the rows of the table the function returns
  * with the usual list arguments (filtered by that table's select permission).
  */
-export function buildComputedField(context: BuildContext, field: ResolvedComputedField): GraphQLFieldConfig<unknown, unknown> | undefined {
+export function buildComputedField(context: BuildContext, field: ResolvedComputedField, owner?: SelectAccess): GraphQLFieldConfig<unknown, unknown> | undefined {
   const functionArgs = buildFunctionArgs(context, field);
   if (field.returns.kind === 'scalar') {
     return {
       type: context.scalars.get(field.returns.scalar),
       description: field.description,
       args: functionArgs,
-      extensions: spec({ kind: 'computed_scalar', field }),
+      extensions: spec({ kind: 'computed_scalar', field, ...(owner?.computedFieldRules?.has(field.name) ? { visibleWhere: { rule: owner.computedFieldRules.get(field.name)!, access: owner } } : {}) }),
     };
   }
   const target: SelectAccess | undefined = context.accessFor(field.returns.target);

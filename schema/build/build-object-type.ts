@@ -41,7 +41,7 @@ export function buildObjectType(context: BuildContext, access: SelectAccess): Gr
           };
         }
         for (const computed of visibleComputedFields(access)) {
-          const config = buildComputedField(context, computed);
+          const config = buildComputedField(context, computed, access);
           if (config) fields[computed.name] = config;
         }
         for (const relationship of table.relationships) {

@@ -1,7 +1,7 @@
 import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import { comparableAggregateOps, numericAggregateOps, type AggregateOp, type InputFieldSpec, type SelectAccess } from './field-spec.js';
-import { filterableColumns, filterableComputedFields, type BuildContext } from './build-context.js';
+import { filterableColumns, filterableComputedFields, visibleColumns, type BuildContext } from './build-context.js';
 import { isComparableScalar, isNumericScalar } from './scalar-types.js';
 
 const spec = (sluice: InputFieldSpec) => ({ sluice });
@@ -29,7 +29,7 @@ const sorted = (fields: GraphQLInputFieldConfigMap) =>
 
 /** Whether `<table>_order_by` would have any field (GraphQL forbids an empty input type). */
 export function canOrderBy(context: BuildContext, access: SelectAccess): boolean {
-  if (filterableColumns(access).some((c) => !c.isArray && c.scalarPgType.name !== 'json')) return true;
+  if (visibleColumns(access).some((c) => !c.isArray && c.scalarPgType.name !== 'json')) return true;
   if (filterableComputedFields(access).length > 0) return true;
   return access.table.relationships.some((r) => {
     const target = context.accessFor(r.target);
@@ -48,9 +48,10 @@ export function buildOrderBy(context: BuildContext, access: SelectAccess): Graph
       fields: () => {
         const orderBy = buildOrderByEnum(context);
         const fields: GraphQLInputFieldConfigMap = {};
-        for (const column of filterableColumns(access)) {
+        for (const column of visibleColumns(access)) {
           if (column.isArray || column.scalarPgType.name === 'json') continue;
-          fields[column.fieldName] = { type: orderBy, extensions: spec({ kind: 'order_column', column }) };
+          const rule = access.columnRules?.get(column.name);
+          fields[column.fieldName] = { type: orderBy, extensions: spec({ kind: 'order_column', column, ...(rule ? { visibleWhere: { rule, access } } : {}) }) };
         }
         for (const computed of filterableComputedFields(access)) {
           fields[computed.name] = { type: orderBy, extensions: spec({ kind: 'order_computed', field: computed }) };
@@ -75,9 +76,11 @@ export function buildOrderBy(context: BuildContext, access: SelectAccess): Graph
 }
 
 /** Columns an aggregate function applies to, for output (`_sum_fields`) and ordering types. */
-export function aggregateColumns(access: SelectAccess, op: AggregateOp) {
+export function aggregateColumns(access: SelectAccess, op: AggregateOp, includeConditional = false) {
   const numeric = (numericAggregateOps as readonly string[]).includes(op);
-  return filterableColumns(access).filter(
+  // Columns an inherited role sees on some rows only are aggregated over those rows (CASE);
+  // they are not offered for ordering.
+  return (includeConditional ? visibleColumns(access) : filterableColumns(access)).filter(
     (c) =>
       !c.isArray &&
       (numeric ? isNumericScalar(c.scalarPgType.category, c.scalarPgType.name) : isComparableScalar(c.scalarPgType.category, c.scalarPgType.name)),

@@ -23,6 +23,8 @@ export interface SelectAccess {
   readonly computedFields?: ReadonlySet<string>;
   /** Inherited roles: columns visible only where a rule holds (others are null there). */
   readonly columnRules?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Inherited roles: the same for computed fields. */
+  readonly computedFieldRules?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 /** What one role may insert into one table (Hasura's insert permission; everything for admin). */
@@ -72,6 +74,12 @@ export interface MutationTarget {
   readonly select: SelectAccess | undefined;
 }
 
+/** Where an inherited role sees a column (elsewhere it is null, also for filters and sorting). */
+export interface VisibleWhere {
+  readonly rule: Readonly<Record<string, unknown>>;
+  readonly access: SelectAccess;
+}
+
 export type OutputFieldSpec =
   | { readonly kind: 'select'; readonly access: SelectAccess }
   | { readonly kind: 'select_by_pk'; readonly access: SelectAccess }
@@ -80,7 +88,7 @@ export type OutputFieldSpec =
   | { readonly kind: 'column'; readonly column: ResolvedColumn; readonly visibleWhere?: { readonly rule: Readonly<Record<string, unknown>>; readonly access: SelectAccess } }
   | { readonly kind: 'object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'array_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
-  | { readonly kind: 'computed_scalar'; readonly field: ResolvedComputedField }
+  | { readonly kind: 'computed_scalar'; readonly field: ResolvedComputedField; readonly visibleWhere?: { readonly rule: Readonly<Record<string, unknown>>; readonly access: SelectAccess } }
   | { readonly kind: 'computed_table'; readonly field: ResolvedComputedField; readonly access: SelectAccess }
   | { readonly kind: 'array_relationship_aggregate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'aggregate_fields' }
@@ -101,11 +109,11 @@ export type InputFieldSpec =
   | { readonly kind: 'and' }
   | { readonly kind: 'or' }
   | { readonly kind: 'not' }
-  | { readonly kind: 'column'; readonly column: ResolvedColumn }
+  | { readonly kind: 'column'; readonly column: ResolvedColumn; readonly visibleWhere?: VisibleWhere }
   | { readonly kind: 'computed_scalar'; readonly field: ResolvedComputedField }
   | { readonly kind: 'relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'aggregate_predicate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
-  | { readonly kind: 'order_column'; readonly column: ResolvedColumn }
+  | { readonly kind: 'order_column'; readonly column: ResolvedColumn; readonly visibleWhere?: VisibleWhere }
   | { readonly kind: 'order_computed'; readonly field: ResolvedComputedField }
   | { readonly kind: 'order_object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_array_aggregate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }

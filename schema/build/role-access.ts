@@ -42,9 +42,30 @@ function inheritedSelect(table: ResolvedTable, resolved: ResolvedSchema, parents
   if (parents.length === 1) return parents[0];
   const columns = new Set(parents.flatMap((p) => [...p.columns]));
   const columnRules = new Map<string, Rule>();
+  // A parent shows a column where its filter holds, and, if it is inherited itself, where that
+  // column's own rule holds too.
+  const shownBy = (p: SelectAccess, column: string): Rule => {
+    const own = p.columnRules?.get(column);
+    return own ? { _and: [p.filter ?? {}, own] } : (p.filter ?? {});
+  };
   for (const column of columns) {
     const granting = parents.filter((p) => p.columns.has(column));
-    if (granting.length < parents.length) columnRules.set(column, { _or: granting.map((p) => p.filter ?? {}) });
+    if (granting.length < parents.length || granting.some((p) => p.columnRules?.has(column))) {
+      columnRules.set(column, { _or: granting.map((p) => shownBy(p, column)) });
+    }
+  }
+  const computedFields = new Set(parents.flatMap((p) => [...(p.computedFields ?? [])]));
+  const computedFieldRules = new Map<string, Rule>();
+  for (const field of computedFields) {
+    const granting = parents.filter((p) => p.computedFields?.has(field));
+    if (granting.length < parents.length || granting.some((p) => p.computedFieldRules?.has(field))) {
+      computedFieldRules.set(field, {
+        _or: granting.map((p) => {
+          const own = p.computedFieldRules?.get(field);
+          return own ? { _and: [p.filter ?? {}, own] } : (p.filter ?? {});
+        }),
+      });
+    }
   }
   const limits = parents.map((p) => p.limit);
   return {
@@ -55,8 +76,9 @@ function inheritedSelect(table: ResolvedTable, resolved: ResolvedSchema, parents
     limit: limits.some((l) => l === null) ? null : Math.max(...(limits as number[])),
     allowAggregations: parents.some((p) => p.allowAggregations),
     rootFields: parents.some((p) => p.rootFields === null) ? null : new Set(parents.flatMap((p) => [...(p.rootFields ?? [])])),
-    computedFields: new Set(parents.flatMap((p) => [...(p.computedFields ?? [])])),
+    computedFields,
     columnRules,
+    computedFieldRules,
   };
 }
 
@@ -67,18 +89,21 @@ function inheritedSelect(table: ResolvedTable, resolved: ResolvedSchema, parents
 export function roleAccess(resolved: ResolvedSchema, role: string, options: RoleAccessOptions): RoleAccess {
   const access = { select: new Map<string, SelectAccess>(), insert: new Map<string, InsertAccess>(), update: new Map<string, UpdateAccess>(), delete: new Map<string, DeleteAccess>() };
   const inherited = resolved.metadata.inherited_roles?.find((r) => r.role_name === role);
+  const inheritedOf = (name: string) => resolved.metadata.inherited_roles?.find((r) => r.role_name === name);
+  // A role's select access to a table: its own permission, or the union of its parents' (which
+  // may be inherited roles themselves); `seen` stops cycles.
+  const selectFor = (table: ResolvedTable, name: string, seen: ReadonlySet<string>): SelectAccess | undefined => {
+    const own = permissionOf(table.metadata?.select_permissions, name);
+    if (own) return selectAccess(table, resolved, own);
+    const parents = inheritedOf(name);
+    if (!parents || seen.has(name)) return undefined;
+    const next = new Set([...seen, name]);
+    return inheritedSelect(table, resolved, parents.role_set.flatMap((parent) => selectFor(table, parent, next) ?? []));
+  };
   for (const table of resolved.tables) {
     const entry = table.metadata;
-    const select = permissionOf(entry?.select_permissions, role);
-    if (select) access.select.set(table.key, selectAccess(table, resolved, select));
-    else if (inherited) {
-      const parents = inherited.role_set.flatMap((parent) => {
-        const permission = permissionOf(entry?.select_permissions, parent);
-        return permission ? [selectAccess(table, resolved, permission)] : [];
-      });
-      const merged = inheritedSelect(table, resolved, parents);
-      if (merged) access.select.set(table.key, merged);
-    }
+    const select = selectFor(table, role, new Set());
+    if (select) access.select.set(table.key, select);
     // Inherited roles take a mutation permission when every parent that has one has the same.
     const mutationPermission = <P>(entries: readonly PermissionEntry<P>[] | undefined): P | undefined => {
       const own = permissionOf(entries, role);
