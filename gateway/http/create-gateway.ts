@@ -9,6 +9,7 @@ import { PlanCache, type CachedQuery, type CompiledMutation } from '../execute/i
 import { createSessionResolver, type Session } from '../session/index.js';
 import { createJwtVerifier, parseJwtConfig } from '../session/jwt/index.js';
 import { createServiceKeyVerifier } from '../session/service-keys/index.js';
+import { startReloadListener, type ReloadListener, type ReloadListenerOptions } from '../reload/index.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { useRoutes } from './use-routes.js';
 import { useSluiceGraphQL } from './use-sluice-graphql.js';
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   /** The one pool every request runs on; the gateway never creates another. */
   readonly pool: pg.Pool;
   readonly logger: Logger;
+  /** Tuning of the reload listener: polling interval, or polling instead of LISTEN behind a transaction pooler. */
+  readonly reload?: Pick<ReloadListenerOptions, 'debounceMs' | 'pollIntervalMs' | 'heartbeatMs' | 'backoff' | 'listen'>;
 }
 
 export interface Gateway {
@@ -83,7 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       useRequestLog(logger, sessions),
       useHasuraErrors(),
-      useRoutes({ pool, metadataApi, resolveSession, sessions, version: `v${packageVersion}`, logger }),
+      useRoutes({ pool, metadataApi, resolveSession, sessions, version: `v${packageVersion}`, logger, schemaHealth: () => registry.health() }),
       useSluiceGraphQL({
         sessionOf,
         // Dev mode only: nothing about permissions is revealed once an admin secret is set.
@@ -108,12 +111,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
   const ready = registry.reload();
+  // Other instances' metadata changes and DDL: one extra connection outside the pool, opened once
+  // the first schema is up (nothing to reload before that). Only without a URL — never in
+  // practice, the CLI fills it in — does the gateway run without it.
+  let listener: ReloadListener | undefined;
+  let closed = false;
+  void ready.then(
+    () => {
+      if (closed || config.databaseUrl === undefined) return;
+      listener = startReloadListener({ databaseUrl: config.databaseUrl, registry, logger, ...options.reload });
+    },
+    () => undefined,
+  );
   return {
     handle: (req, res) => void yoga(req, res),
     fetch: async (request) => yoga.fetch(request),
     ready,
     async close() {
+      closed = true;
       jwtVerifier?.close();
+      await listener?.stop();
     },
   };
 }

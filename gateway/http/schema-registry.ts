@@ -5,8 +5,10 @@ import { introspectDatabase, introspectFunctions } from '../../schema/introspect
 import { resolveSchema, type ResolvedSchema } from '../../schema/resolve/index.js';
 import { adminAccess, buildGraphQLSchema, roleAccess } from '../../schema/build/index.js';
 import type { DatabaseModel } from '../../schema/model/database-model.js';
+import { emptyMetadata, type Metadata } from '../../schema/metadata/metadata.js';
 import type { MetadataStore } from '../metadata/index.js';
 import type { Config } from '../config/config.js';
+import { hashSchemaInputs } from '../reload/hash-schema-inputs.js';
 
 /** Everything derived from one metadata version; replaced as a whole, never mutated. */
 export interface SchemaState {
@@ -19,14 +21,37 @@ export interface SchemaState {
   readonly schemaFor: (role: string, backendOnly?: boolean) => GraphQLSchema;
 }
 
+/** What `/healthz` reports about the schema being served. */
+export interface SchemaHealth {
+  /** Metadata objects left out because they do not fit the database (`resolved.inconsistencies`). */
+  readonly inconsistentObjects: number;
+  /**
+   * Set while the newest metadata or catalog could not be turned into a schema: the previous
+   * schema (or, at startup, one without metadata) is served instead. Details are in the log.
+   */
+  readonly reloadFailure: 'previous-schema' | 'without-metadata' | undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Holds the current schema state. A reload builds a complete new state and then swaps it in,
  * so a request keeps the schema it started with. Role schemas are built on first use and
  * cached with the state.
+ *
+ * A reload never takes the gateway down: if it fails, the previous state stays and the failure
+ * is reported on `/healthz`. Only a first load that cannot read the database at all rejects
+ * (there is nothing to serve yet); one whose metadata cannot be built serves the database
+ * without metadata — admin only, every other role sees nothing — rather than crash-looping.
  */
 export class SchemaRegistry {
   private state: SchemaState | undefined;
-  private reloading: Promise<void> | undefined;
+  private inputsHash: string | undefined;
+  private failure: SchemaHealth['reloadFailure'];
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -40,26 +65,79 @@ export class SchemaRegistry {
     return this.state;
   }
 
+  health(): SchemaHealth {
+    return { inconsistentObjects: this.state?.resolved.inconsistencies.length ?? 0, reloadFailure: this.failure };
+  }
+
   async introspect(): Promise<DatabaseModel> {
     const [model, functions] = await Promise.all([introspectDatabase(this.pool), introspectFunctions(this.pool)]);
     return { ...model, functions };
   }
 
-  /** Re-reads metadata and the database catalog; concurrent calls share one reload. */
+  /**
+   * Re-reads metadata and the database catalog. A call while a reload runs does not join it —
+   * that one may have read the catalog before the caller's change committed — but waits for one
+   * more reload after it; every call in the meantime shares that queued reload, so there is at
+   * most one running and one waiting.
+   */
   reload(): Promise<void> {
-    if (!this.reloading) {
-      this.reloading = this.load().finally(() => {
-        this.reloading = undefined;
-      });
-    }
-    return this.reloading;
+    if (!this.running) return this.start();
+    this.queued ??= this.running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      this.queued = undefined;
+      return this.start();
+    });
+    return this.queued;
+  }
+
+  private start(): Promise<void> {
+    const running: Promise<void> = this.load().finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    this.running = running;
+    return running;
   }
 
   private async load(): Promise<void> {
-    const [stored, model] = await Promise.all([this.store.load(), this.introspect()]);
-    const resolved = resolveSchema(model, stored.metadata, { autoTrack: this.config.autoTrack, exposeSchemas: this.config.exposeSchemas });
-    for (const warning of resolved.warnings) this.logger.warn({ warning }, 'skipped while building the schema');
-    for (const inconsistency of resolved.inconsistencies) this.logger.warn({ inconsistency }, 'inconsistent metadata object');
+    const [stored, model] = await Promise.all([this.store.load(), this.introspect()]).catch((error: unknown) => {
+      if (this.state) {
+        this.failure = 'previous-schema';
+        this.logger.error({ err: { message: messageOf(error) } }, 'schema reload failed; serving the previous schema');
+      }
+      throw error;
+    });
+    const hash = hashSchemaInputs(model, stored.metadata);
+    if (this.state && hash === this.inputsHash) {
+      // Same database and metadata: keep the schemas built so far (and their plan caches).
+      if (stored.resourceVersion !== this.state.resourceVersion) this.state = { ...this.state, resourceVersion: stored.resourceVersion };
+      this.failure = undefined;
+      return;
+    }
+    try {
+      this.state = this.build(stored.resourceVersion, model, stored.metadata);
+      this.inputsHash = hash;
+      this.failure = undefined;
+    } catch (error) {
+      if (this.state) {
+        this.failure = 'previous-schema';
+        this.logger.error({ err: { message: messageOf(error) }, resourceVersion: stored.resourceVersion }, 'schema reload failed; serving the previous schema');
+        throw error;
+      }
+      this.logger.error(
+        { err: { message: messageOf(error) }, resourceVersion: stored.resourceVersion },
+        'the stored metadata could not be built into a schema; serving the database without metadata (admin only) until it is fixed',
+      );
+      this.state = this.build(stored.resourceVersion, model, emptyMetadata());
+      // Not remembered as built from these inputs: the next reload tries the metadata again.
+      this.inputsHash = undefined;
+      this.failure = 'without-metadata';
+    }
+  }
+
+  private build(resourceVersion: number, model: DatabaseModel, metadata: Metadata): SchemaState {
+    const resolved = resolveSchema(model, metadata, { autoTrack: this.config.autoTrack, exposeSchemas: this.config.exposeSchemas });
     const schemas = new Map<string, GraphQLSchema>();
     const roles = new WeakMap<GraphQLSchema, string>();
     const schemaFor = (role: string, backendOnly = false): GraphQLSchema => {
@@ -73,7 +151,10 @@ export class SchemaRegistry {
       return schema;
     };
     schemaFor('admin');
-    this.state = { resourceVersion: stored.resourceVersion, model, resolved, schemaFor, roleOf: (schema) => roles.get(schema) };
-    this.logger.info({ tables: resolved.tables.length, resourceVersion: stored.resourceVersion }, 'schema built');
+    // Logged only once the state is complete, so a failed build does not repeat them.
+    for (const warning of resolved.warnings) this.logger.warn({ warning }, 'skipped while building the schema');
+    for (const inconsistency of resolved.inconsistencies) this.logger.warn({ inconsistency }, 'inconsistent metadata object');
+    this.logger.info({ tables: resolved.tables.length, resourceVersion }, 'schema built');
+    return { resourceVersion, model, resolved, schemaFor, roleOf: (schema) => roles.get(schema) };
   }
 }

@@ -5,6 +5,7 @@ import { GatewayError, toRestErrorBody } from '../errors/index.js';
 import type { Session, SessionResolver } from '../session/index.js';
 import type { MetadataApi, ApiResponse } from '../metadata/index.js';
 import { errorsBody } from './graphql-response.js';
+import type { SchemaHealth } from './schema-registry.js';
 
 export interface RoutesOptions {
   readonly pool: pg.Pool;
@@ -13,6 +14,8 @@ export interface RoutesOptions {
   readonly sessions: WeakMap<Request, Session>;
   readonly version: string;
   readonly logger: Logger;
+  /** The served schema's state, for `/healthz`. */
+  readonly schemaHealth: () => SchemaHealth;
 }
 
 function json(body: unknown, status: number): Response {
@@ -22,14 +25,33 @@ function json(body: unknown, status: number): Response {
   });
 }
 
-/** `GET /healthz`: 200 when Postgres answers, 500 with the reason otherwise (Hasura §1). */
-async function health(pool: pg.Pool): Promise<Response> {
+/** The schema's problems in `/healthz` wording (Hasura's for inconsistent metadata). */
+function schemaProblems(health: SchemaHealth): string[] {
+  const problems: string[] = [];
+  if (health.inconsistentObjects > 0) problems.push('inconsistent objects in schema');
+  if (health.reloadFailure === 'previous-schema') problems.push('schema reload failed, serving the previous schema');
+  if (health.reloadFailure === 'without-metadata') problems.push('metadata could not be loaded, serving without it');
+  return problems;
+}
+
+/**
+ * `GET /healthz` (Hasura §1): 500 `ERROR: …` when Postgres does not answer; 200 `OK`, or 200
+ * `WARN: inconsistent objects in schema` when metadata objects were left out — the gateway still
+ * serves the rest, and a liveness probe must not restart it for that. `?strict=true` turns the
+ * warning into 500 `ERROR: …`, for a readiness check or a deploy gate. Details are in the log and
+ * `get_inconsistent_metadata`, not on this unauthenticated endpoint.
+ */
+async function health(options: RoutesOptions, url: URL): Promise<Response> {
   try {
-    await pool.query('SELECT 1');
-    return new Response('OK', { status: 200 });
+    await options.pool.query('SELECT 1');
   } catch (error) {
     return new Response(`ERROR: database unavailable: ${error instanceof Error ? error.message : String(error)}`, { status: 500 });
   }
+  const problems = schemaProblems(options.schemaHealth());
+  if (problems.length === 0) return new Response('OK', { status: 200 });
+  return url.searchParams.get('strict') === 'true'
+    ? new Response(`ERROR: ${problems.join('; ')}`, { status: 500 })
+    : new Response(`WARN: ${problems.join('; ')}`, { status: 200 });
 }
 
 const adminApis: Record<string, keyof MetadataApi> = {
@@ -57,7 +79,7 @@ export function useRoutes(options: RoutesOptions): Plugin {
         }
         return;
       }
-      if ((path === '/healthz' || path === '/hasura/healthz') && request.method === 'GET') return endResponse(await health(options.pool));
+      if ((path === '/healthz' || path === '/hasura/healthz') && request.method === 'GET') return endResponse(await health(options, url));
       if (path === '/v1/version' && request.method === 'GET') return endResponse(json({ version: options.version }, 200));
       const api = adminApis[path];
       if (!api) return endResponse(json({ path: '$', error: 'resource does not exist', code: 'not-found' }, 404));
