@@ -69,6 +69,11 @@ export function compileBoolExp(exp: BoolExp, scope: Scope, context: CompileConte
       return compileCompare(exp.op, compileOperand(exp.operand, scope, context), compileParam(exp.value), exp.value.encoding === 'geojson' ? exp.value.pgType?.schema : undefined);
     case 'st_d_within':
       return sql`${ident(exp.postgis, 'st_dwithin')}(${compileOperand(exp.operand, scope, context)}, ${compileParam(exp.from)}, ${compileParam(exp.distance)})`;
+    case 'exists_call': {
+      const alias = context.nextAlias();
+      const where = compileBoolExp(exp.where, { alias, root: scope.root ?? scope.alias }, context);
+      return sql`EXISTS (SELECT 1 FROM ${compileFunctionCall(exp.call, scope.alias)} AS ${ident(alias)} WHERE ${where})`;
+    }
     case 'column_compare':
       return compileCompare(exp.op, ident(scope.alias, exp.left), ident(exp.rightFromRoot ? (scope.root ?? scope.alias) : scope.alias, exp.right));
     case 'exists': {

@@ -81,6 +81,8 @@ export type BoolExp =
   | { readonly kind: 'st_d_within'; readonly operand: ColumnOperand; readonly distance: Param; readonly from: Param; readonly postgis: string }
   /** Permission rules' `_ceq`, `_cgt`, …: two columns of the same row. */
   | { readonly kind: 'column_compare'; readonly left: string; readonly op: CompareOp; readonly right: string; readonly rightFromRoot?: boolean }
+  /** A set-returning computed field as a filter: some row it returns matches. */
+  | { readonly kind: 'exists_call'; readonly call: FunctionCall; readonly where: BoolExp }
   /** Relationship filter: some related row exists and matches (Hasura's exists-semantics). */
   | { readonly kind: 'exists'; readonly hop: Hop; readonly where: BoolExp }
   /** `<rel>_aggregate: {count: {predicate: {_gt: 1}}}`. */

@@ -4,6 +4,7 @@ import type { BoolExp } from './ir.js';
 import { fieldOf, type InputTree } from './input-tree.js';
 import { planComparison, planComputedComparison } from './plan-comparison.js';
 import { compileRule, planHop, permissionFilter } from './plan-hop.js';
+import { planFunctionCall } from './plan-function-call.js';
 import { validationError } from './validation-error.js';
 
 export function and(items: readonly (BoolExp | null)[]): BoolExp {
@@ -47,6 +48,13 @@ export function planBoolExp(tree: InputTree, type: GraphQLInputObjectType, path:
       }
       case 'computed_scalar':
         items.push(planComputedComparison(value, spec.field, fieldPath));
+        break;
+      case 'computed_table':
+        items.push({
+          kind: 'exists_call',
+          call: planFunctionCall(spec.field, undefined, fieldPath),
+          where: and([planBoolExp(value, nested as GraphQLInputObjectType, fieldPath), permissionFilter(spec.access)]),
+        });
         break;
       case 'relationship':
         items.push({

@@ -1,7 +1,7 @@
 import { GraphQLInputObjectType, GraphQLList, GraphQLNonNull, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import type { InputFieldSpec, SelectAccess } from './field-spec.js';
-import { filterableComputedFields, visibleColumns, type BuildContext } from './build-context.js';
+import { filterableComputedFields, visibleColumns, visibleComputedFields, type BuildContext } from './build-context.js';
 import { buildComparisonExp } from './build-comparison-exp.js';
 import { buildAggregateBoolExp } from './build-aggregate-bool-exp.js';
 
@@ -36,6 +36,12 @@ export function buildBoolExp(context: BuildContext, access: SelectAccess): Graph
           const returns = computed.returns as Extract<typeof computed.returns, { kind: 'scalar' }>;
           const stand = { scalar: returns.scalar, scalarPgType: { ...returns.pgType, oid: 0, kind: 'base', displayName: returns.pgType.name }, isArray: false } as unknown as Parameters<typeof buildComparisonExp>[0];
           fields[computed.name] = { type: buildComparisonExp(stand, context.scalars, context.cache), extensions: spec({ kind: 'computed_scalar', field: computed }) };
+        }
+        for (const computed of visibleComputedFields(access)) {
+          if (computed.returns.kind !== 'table' || computed.arguments.some((a) => a.kind === 'input')) continue;
+          const target = context.accessFor(computed.returns.target);
+          if (!target) continue;
+          fields[computed.name] = { type: buildBoolExp(context, target), extensions: spec({ kind: 'computed_table', field: computed, access: target }) };
         }
         for (const relationship of table.relationships) {
           const target = context.accessFor(relationship.target);

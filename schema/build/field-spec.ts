@@ -111,6 +111,7 @@ export type InputFieldSpec =
   | { readonly kind: 'not' }
   | { readonly kind: 'column'; readonly column: ResolvedColumn; readonly visibleWhere?: VisibleWhere }
   | { readonly kind: 'computed_scalar'; readonly field: ResolvedComputedField }
+  | { readonly kind: 'computed_table'; readonly field: ResolvedComputedField; readonly access: SelectAccess }
   | { readonly kind: 'relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'aggregate_predicate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_column'; readonly column: ResolvedColumn; readonly visibleWhere?: VisibleWhere }

@@ -175,8 +175,8 @@ function withConsistentPermissions(
       const missingColumn = Array.isArray(columns) ? columns.find((c) => !draft.info.columns.some((col) => col.name === c)) : undefined;
       const problem =
         (missingColumn !== undefined ? `column "${String(missingColumn)}" does not exist` : null) ??
-        checkPermissionRule(permission.filter, draft.info, draft.relationships, lookup, model) ??
-        checkPermissionRule(permission.check, draft.info, draft.relationships, lookup, model);
+        checkPermissionRule(permission.filter, draft, lookup, model) ??
+        checkPermissionRule(permission.check, draft, lookup, model);
       if (!problem) return true;
       inconsistencies.push({ type: 'permission', name: `${kind.replace('_permissions', '')} permission of role "${role}"`, table: { schema: draft.info.schema, name: draft.info.name }, reason: problem });
       return false;
