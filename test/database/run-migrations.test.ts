@@ -88,6 +88,6 @@ describe('runMigrations on a fresh database, concurrently', () => {
       runMigrations(db.url, { example: true }, logger),
     ]);
     expect([...first!, ...second!].sort()).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'example/0001_chinook.sql']);
-    expect(await count(db, 'sluice.schema_migrations')).toBe(2);
+    expect(await count(db, 'sluice.schema_migrations')).toBe(3);
   });
 });
