@@ -8,6 +8,10 @@ Commands:
                 with DATABASE_URL, loads the example into that database.
   serve         Serve your own database (DATABASE_URL required). Creates only Sluice's
                 catalog schema "sluice"; your tables are left as they are.
+  metadata      Metadata as code: export, apply, diff, validate or status of a metadata
+                directory (default ./metadata) against DATABASE_URL. See \`sluice metadata help\`.
+  test          Run permission tests (default ./metadata/tests) against a disposable
+                database. See \`sluice test --help\`.
   conformance   Run the Hasura conformance suite (a development checkout only).
   help          Show this text.
 

@@ -7,6 +7,8 @@ import { isConfigError, loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/create-logger.js';
 import { helpText } from './help-text.js';
 import { runConformance } from './run-conformance.js';
+import { runMetadata } from './run-metadata.js';
+import { runPermissionTests } from './run-permission-tests.js';
 import { runServe } from './run-serve.js';
 import { runStart } from './run-start.js';
 
@@ -31,6 +33,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   if (command === 'conformance') return runConformance(args);
+  if (command === 'metadata') return runMetadata(args, env);
+  if (command === 'test') return runPermissionTests(args, env);
   if (command !== 'start' && command !== 'serve') {
     return fail(`unknown command "${command}": expected start, serve, conformance or help`);
   }

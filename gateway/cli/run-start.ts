@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { runMigrations } from '../database/run-migrations.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../database/start-embedded-postgres.js';
 import { redactUrl } from '../logging/redact-url.js';
+import { applyExampleMetadata } from './apply-example-metadata.js';
 import { installShutdown } from './install-shutdown.js';
 import { repoRoot } from './repo-root.js';
 import { serveGateway } from './serve-gateway.js';
@@ -11,7 +12,7 @@ import { serveGateway } from './serve-gateway.js';
 /**
  * `sluice start`: the example app. Without DATABASE_URL it runs an embedded Postgres whose data
  * survives restarts under `<repo>/.data/postgres`; either way it applies the catalog and the
- * Chinook example migrations, then serves.
+ * Chinook example migrations and, on first start, the example metadata directory, then serves.
  */
 export async function runStart(config: Config, logger: Logger): Promise<void> {
   let embedded: EmbeddedPostgres | undefined;
@@ -25,6 +26,7 @@ export async function runStart(config: Config, logger: Logger): Promise<void> {
     }
     logger.info({ database: redactUrl(databaseUrl) }, 'applying migrations (catalog and Chinook example)');
     await runMigrations(databaseUrl, { example: true }, logger);
+    await applyExampleMetadata({ ...config, databaseUrl }, logger);
     const running = await serveGateway({ ...config, databaseUrl }, logger);
     const stopEmbedded = embedded;
     installShutdown(async () => {
