@@ -50,7 +50,8 @@ export function compileRows(rows: RowSource, correlation: { hop: Hop | null; out
   const limit = compileLimit(rows);
   const offset = rows.offset ? sql` OFFSET ${compileParam(rows.offset)}` : sql``;
   // A set-returning computed field reads its rows from the function, called on the outer row.
-  const table = rows.fromCall && correlation ? compileFunctionCall(rows.fromCall, correlation.outer) : ident(rows.table.schema, rows.table.name);
+  // A set-returning function (a computed field of the outer row, or a tracked function) gives the rows.
+  const table = rows.fromCall ? compileFunctionCall(rows.fromCall, correlation?.outer ?? alias) : ident(rows.table.schema, rows.table.name);
   return {
     from: sql`(SELECT ${distinct}${columns} FROM ${table} AS ${ident(alias)}${where}${orderBy}${limit}${offset})`,
     alias,

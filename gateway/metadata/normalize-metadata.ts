@@ -45,7 +45,7 @@ function normalizeSource(value: unknown, path: string): SourceMetadata {
     name,
     kind: 'postgres',
     tables: normalizeTables(source.tables, `${path}.tables`),
-    ...(functions.length > 0 ? { functions } : {}),
+    ...(functions.length > 0 ? { functions: functions as unknown as SourceMetadata['functions'] } : {}),
   };
 }
 

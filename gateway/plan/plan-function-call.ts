@@ -6,7 +6,7 @@ import { typedParam } from './make-param.js';
 const json = { schema: 'pg_catalog', name: 'json' };
 
 /** A computed field's function call: the row, the session as json, and the `args` inputs. */
-export function planFunctionCall(field: ResolvedComputedField, args: InputTree | undefined, path: string): FunctionCall {
+export function planFunctionCall(field: Pick<ResolvedComputedField, 'function' | 'arguments'>, args: InputTree | undefined, path: string): FunctionCall {
   return {
     function: field.function,
     arguments: field.arguments.map((argument) => {

@@ -11,6 +11,7 @@ import { and } from './plan-bool-exp.js';
 import { columnParam } from './make-param.js';
 import { permissionFilter } from './plan-hop.js';
 import { validationError } from './validation-error.js';
+import { planFunctionCall } from './plan-function-call.js';
 
 /** A query operation → one root field plan per response key, in response order. */
 export function planQuery(operation: OperationDefinitionNode, context: PlanContext): QueryPlan {
@@ -50,6 +51,17 @@ export function planQuery(operation: OperationDefinitionNode, context: PlanConte
           aggregate: planAggregate(subSelections(collected), childType, planRows(node, definition, args, spec.access, collected.path, context), childPath, context),
         });
         break;
+      case 'select_function':
+      case 'select_function_aggregate': {
+        const fromCall = planFunctionCall(spec.function, args.get('args'), collected.path);
+        const rows = { ...planRows(node, definition, args, spec.access, collected.path, context), fromCall };
+        rootFields.push(
+          spec.kind === 'select_function'
+            ? { kind: 'select', alias, rows, fields: planFields(subSelections(collected), childType, childPath, context) }
+            : { kind: 'aggregate', alias, aggregate: planAggregate(subSelections(collected), childType, rows, childPath, context) },
+        );
+        break;
+      }
       case 'select_by_pk': {
         const key = spec.access.table.primaryKey ?? [];
         const where = and([

@@ -14,7 +14,7 @@ import { buildSelectArgs } from './build-select-args.js';
 const spec = (sluice: OutputFieldSpec) => ({ sluice });
 
 /** `<function>_args`: the function's own arguments besides the row and the session. */
-function buildFunctionArgs(context: BuildContext, field: ResolvedComputedField): GraphQLFieldConfigArgumentMap {
+export function buildFunctionArgs(context: BuildContext, field: Pick<ResolvedComputedField, 'function' | 'arguments'>): GraphQLFieldConfigArgumentMap {
   const inputs = field.arguments.filter((a) => a.kind === 'input');
   if (inputs.length === 0) return {};
   const name = `${field.function.schema === 'public' ? '' : `${field.function.schema}_`}${field.function.name}_args`;

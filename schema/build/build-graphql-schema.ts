@@ -16,6 +16,7 @@ import { TypeCache } from './type-cache.js';
 import { buildObjectType, columnOutputType } from './build-object-type.js';
 import { buildSelectArgs } from './build-select-args.js';
 import { buildAggregateType } from './build-aggregate-type.js';
+import { buildFunctionArgs } from './build-computed-field.js';
 
 const spec = (sluice: OutputFieldSpec) => ({ sluice });
 
@@ -96,6 +97,26 @@ export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess)
         description: roots.select_by_pk.description,
         args,
         extensions: spec({ kind: 'select_by_pk', access: tableAccess }),
+      };
+    }
+  }
+  // Tracked functions: a role sees one when it may read the table it returns (Hasura's default).
+  for (const fn of resolved.functions) {
+    const target = access.select.get(fn.target);
+    if (!target || target.columns.size === 0) continue;
+    const args = { ...buildFunctionArgs(context, fn), ...buildSelectArgs(context, target) };
+    fields[fn.fieldName] = {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(buildObjectType(context, target)))),
+      description: fn.description ?? `execute function "${fn.function.name}" which returns "${target.table.typeName}"`,
+      args,
+      extensions: spec({ kind: 'select_function', function: fn, access: target }),
+    };
+    if (target.allowAggregations) {
+      fields[`${fn.fieldName}_aggregate`] = {
+        type: new GraphQLNonNull(buildAggregateType(context, target)),
+        description: `execute function "${fn.function.name}" and query aggregates on result of table type "${target.table.typeName}"`,
+        args,
+        extensions: spec({ kind: 'select_function_aggregate', function: fn, access: target }),
       };
     }
   }

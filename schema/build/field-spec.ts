@@ -4,7 +4,7 @@
  * instead of looking names up, so a role's schema is also the only source of what it may do.
  */
 import type { GraphQLField, GraphQLInputField } from 'graphql';
-import type { ResolvedColumn, ResolvedComputedField, ResolvedRelationship, ResolvedSchema, ResolvedTable } from '../resolve/index.js';
+import type { ResolvedColumn, ResolvedComputedField, ResolvedFunction, ResolvedRelationship, ResolvedSchema, ResolvedTable } from '../resolve/index.js';
 
 /** What one role may read of one table (Hasura's select permission; everything for admin). */
 export interface SelectAccess {
@@ -84,6 +84,8 @@ export type OutputFieldSpec =
   | { readonly kind: 'select'; readonly access: SelectAccess }
   | { readonly kind: 'select_by_pk'; readonly access: SelectAccess }
   | { readonly kind: 'select_aggregate'; readonly access: SelectAccess }
+  | { readonly kind: 'select_function'; readonly function: ResolvedFunction; readonly access: SelectAccess }
+  | { readonly kind: 'select_function_aggregate'; readonly function: ResolvedFunction; readonly access: SelectAccess }
   /** `visibleWhere`: inherited roles show the column only on rows this access's rule allows. */
   | { readonly kind: 'column'; readonly column: ResolvedColumn; readonly visibleWhere?: { readonly rule: Readonly<Record<string, unknown>>; readonly access: SelectAccess } }
   | { readonly kind: 'object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }

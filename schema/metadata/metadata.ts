@@ -29,6 +29,8 @@ export interface SourceMetadata {
   readonly name: string;
   readonly kind: 'postgres';
   readonly tables: readonly TableMetadata[];
+  /** Tracked SQL functions returning SETOF a tracked table (Hasura's `pg_track_function`). */
+  readonly functions?: readonly FunctionMetadata[];
   readonly configuration?: Record<string, unknown>;
 }
 
@@ -44,6 +46,12 @@ export interface TableMetadata {
   readonly delete_permissions?: readonly PermissionEntry<DeletePermission>[];
   readonly event_triggers?: readonly Record<string, unknown>[];
   readonly computed_fields?: readonly ComputedFieldMetadata[];
+}
+
+export interface FunctionMetadata {
+  readonly function: QualifiedName | string;
+  readonly configuration?: { readonly custom_name?: string | null; readonly session_argument?: string | null; readonly exposed_as?: string | null };
+  readonly comment?: string | null;
 }
 
 /** A field computed by a SQL function of the row (Hasura's `pg_add_computed_field`). */

@@ -5,6 +5,7 @@ export type {
   Inconsistency,
   ResolvedColumn,
   ResolvedComputedField,
+  ResolvedFunction,
   ResolvedRelationship,
   ResolvedRootFields,
   ResolvedSchema,

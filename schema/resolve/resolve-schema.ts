@@ -7,6 +7,7 @@ import { inferRelationships } from './infer-relationships.js';
 import { resolveRootFields } from './resolve-root-fields.js';
 import { resolveComputedFields } from './resolve-computed-fields.js';
 import { checkPermissionRule } from './check-permission-rule.js';
+import { resolveFunctions } from './resolve-functions.js';
 import type { Inconsistency, ResolvedRelationship, ResolvedSchema, ResolvedTable } from './resolved-schema.js';
 
 export interface ResolveOptions {
@@ -116,7 +117,8 @@ export function resolveSchema(model: DatabaseModel, metadata: Metadata, options:
   }
 
   const tables = [...drafts.values()];
-  return { tables, tablesByKey: new Map(tables.map((t) => [t.key, t])), metadata, inconsistencies, warnings };
+  const functions = resolveFunctions(model, source?.functions ?? [], (key) => drafts.has(key), inconsistencies);
+  return { tables, functions, tablesByKey: new Map(tables.map((t) => [t.key, t])), metadata, inconsistencies, warnings };
 }
 
 function resolveDeclaredRelationships(

@@ -106,8 +106,18 @@ export interface Inconsistency {
   readonly reason: string;
 }
 
+/** A tracked function: a root field returning rows of a tracked table. */
+export interface ResolvedFunction {
+  readonly fieldName: string;
+  readonly function: QualifiedName;
+  readonly arguments: ResolvedComputedField['arguments'];
+  readonly target: string;
+  readonly description: string | null;
+}
+
 export interface ResolvedSchema {
   readonly tables: readonly ResolvedTable[];
+  readonly functions: readonly ResolvedFunction[];
   readonly tablesByKey: ReadonlyMap<string, ResolvedTable>;
   readonly metadata: Metadata;
   readonly inconsistencies: readonly Inconsistency[];
