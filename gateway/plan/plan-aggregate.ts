@@ -6,6 +6,7 @@ import { collectFields, subSelections } from './collect-fields.js';
 import { planArguments } from './plan-arguments.js';
 import { planFields, stringifies } from './plan-fields.js';
 import { validationError } from './validation-error.js';
+import { resolveSelectedField } from './resolve-selected-field.js';
 import { compileRule } from './plan-hop.js';
 
 /** `<table>_aggregate { aggregate { count sum { … } … } nodes { … } }` over the given rows. */
@@ -42,16 +43,12 @@ export function planAggregate(
 function planFunctions(selectionSets: readonly SelectionSetNode[], type: GraphQLObjectType, path: string, context: PlanContext): AggregateFunctionField[] {
   const fields: AggregateFunctionField[] = [];
   for (const collected of collectFields(selectionSets, path, context)) {
-    const node = collected.nodes[0]!;
-    const name = node.name.value;
-    const alias = collected.responseKey;
-    if (name === '__typename') {
-      fields.push({ kind: 'typename', alias, typename: type.name });
+    const selected = resolveSelectedField(collected, type);
+    if (selected.kind === 'typename') {
+      fields.push(selected);
       continue;
     }
-    const definition = type.getFields()[name];
-    const spec = definition && outputSpec(definition);
-    if (!definition || !spec) throw validationError(collected.path, `field '${name}' not found in type: '${type.name}'`);
+    const { alias, node, definition, spec } = selected;
     if (spec.kind === 'count') {
       const args = planArguments(node, definition, collected.path, context);
       const columnsTree = args.get('columns');

@@ -1,5 +1,4 @@
 import { GraphQLObjectType, getNamedType, type SelectionSetNode } from 'graphql';
-import { outputSpec } from '../../schema/build/index.js';
 import type { ResolvedColumn } from '../../schema/resolve/index.js';
 import type { Field } from './ir.js';
 import type { PlanContext } from './plan-context.js';
@@ -11,6 +10,7 @@ import { planAggregate } from './plan-aggregate.js';
 import { typedParam } from './make-param.js';
 import { planFunctionCall } from './plan-function-call.js';
 import { validationError } from './validation-error.js';
+import { resolveSelectedField } from './resolve-selected-field.js';
 
 const stringifiable = new Set(['int8', 'numeric', 'float8', 'money']);
 
@@ -33,16 +33,12 @@ export function planFields(
 ): Field[] {
   const fields: Field[] = [];
   for (const collected of collectFields(selectionSets, path, context)) {
-    const node = collected.nodes[0]!;
-    const name = node.name.value;
-    const alias = collected.responseKey;
-    if (name === '__typename') {
-      fields.push({ kind: 'typename', alias, typename: type.name });
+    const selected = resolveSelectedField(collected, type);
+    if (selected.kind === 'typename') {
+      fields.push(selected);
       continue;
     }
-    const definition = type.getFields()[name];
-    const spec = definition && outputSpec(definition);
-    if (!definition || !spec) throw validationError(collected.path, `field '${name}' not found in type: '${type.name}'`);
+    const { alias, name, node, definition, spec } = selected;
     const args = planArguments(node, definition, collected.path, context);
     const childPath = `${collected.path}.selectionSet`;
     const childType = getNamedType(definition.type);

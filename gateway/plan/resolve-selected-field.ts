@@ -1,0 +1,30 @@
+import type { FieldNode, GraphQLField, GraphQLObjectType } from 'graphql';
+import { outputSpec, type OutputFieldSpec } from '../../schema/build/index.js';
+import type { CollectedField } from './collect-fields.js';
+import { validationError } from './validation-error.js';
+
+export type SelectedField =
+  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+  | {
+      readonly kind: 'field';
+      readonly alias: string;
+      readonly name: string;
+      readonly node: FieldNode;
+      readonly definition: GraphQLField<unknown, unknown>;
+      readonly spec: OutputFieldSpec;
+    };
+
+/**
+ * A collected field of an object type: `__typename`, or the schema field with its Sluice spec.
+ * A field the role's schema does not have is Hasura's "not found" error at the field's path.
+ */
+export function resolveSelectedField(collected: CollectedField, type: GraphQLObjectType): SelectedField {
+  const node = collected.nodes[0]!;
+  const name = node.name.value;
+  const alias = collected.responseKey;
+  if (name === '__typename') return { kind: 'typename', alias, typename: type.name };
+  const definition = type.getFields()[name];
+  const spec = definition && outputSpec(definition);
+  if (!definition || !spec) throw validationError(collected.path, `field '${name}' not found in type: '${type.name}'`);
+  return { kind: 'field', alias, name, node, definition, spec };
+}
