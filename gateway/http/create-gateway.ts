@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import type pg from 'pg';
@@ -15,6 +17,7 @@ import { useRoutes } from './use-routes.js';
 import { useSluiceGraphQL } from './use-sluice-graphql.js';
 import { useRequestLog } from './use-request-log.js';
 import { useHasuraErrors } from './use-hasura-errors.js';
+import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../events/delivery/index.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -23,6 +26,8 @@ export interface GatewayOptions {
   readonly logger: Logger;
   /** Tuning of the reload listener: polling interval, or polling instead of LISTEN behind a transaction pooler. */
   readonly reload?: Pick<ReloadListenerOptions, 'debounceMs' | 'pollIntervalMs' | 'heartbeatMs' | 'backoff' | 'listen'>;
+  /** Event delivery worker tuning, or false for none (gateway/events/delivery). */
+  readonly events?: DeliveryTuning | false;
 }
 
 export interface Gateway {
@@ -115,11 +120,23 @@ export function createGateway(options: GatewayOptions): Gateway {
   // the first schema is up (nothing to reload before that). Only without a URL — never in
   // practice, the CLI fills it in — does the gateway run without it.
   let listener: ReloadListener | undefined;
+  let events: DeliveryWorker | undefined;
   let closed = false;
   void ready.then(
     () => {
       if (closed || config.databaseUrl === undefined) return;
       listener = startReloadListener({ databaseUrl: config.databaseUrl, registry, logger, ...options.reload });
+      // Event delivery; process.env read here until gateway/config has these settings:
+      // SLUICE_EVENT_DELIVERY=off, SLUICE_EVENT_RETENTION_HOURS (168).
+      if (options.events === false || process.env.SLUICE_EVENT_DELIVERY === 'off') return;
+      const retentionHours = Number(process.env.SLUICE_EVENT_RETENTION_HOURS ?? '');
+      const admin = { 'content-type': 'application/json', ...(config.adminSecret === undefined ? {} : { 'x-hasura-admin-secret': config.adminSecret }) };
+      events = startDeliveryWorker({
+        pool, databaseUrl: config.databaseUrl, logger, instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        getSchema: () => registry.current().resolved,
+        graphql: async (query, variables) => (await yoga.fetch(new Request('http://sluice.internal/v1/graphql', { method: 'POST', headers: admin, body: JSON.stringify({ query, variables }) }))).json(),
+        options: { ...(retentionHours > 0 ? { retentionHours } : {}), ...options.events },
+      });
     },
     () => undefined,
   );
@@ -131,6 +148,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       closed = true;
       jwtVerifier?.close();
       await listener?.stop();
+      await events?.stop();
     },
   };
 }

@@ -1,0 +1,137 @@
+/**
+ * Claiming due events, shared safely by any number of gateway instances.
+ *
+ * One short READ WRITE transaction:
+ * 1. `pg_advisory_xact_lock(hashtext('sluice_events:' || trigger))` for every trigger asked for,
+ *    in a fixed order (no deadlock between instances). Claims of the same trigger are thus
+ *    serialised across instances until commit.
+ * 2. The claim itself, a separate statement on purpose: under READ COMMITTED each statement takes
+ *    its snapshot when it starts, so only a statement that starts *after* the lock is granted sees
+ *    the claims the previous holder committed. (A single statement taking the lock would count
+ *    with a snapshot from before it waited.)
+ *
+ * The per-trigger cap (`max_concurrency`, a Sluice extension) counts that trigger's pending rows
+ * locked within `lockTimeout` — every claimed event, whether its request has started or not — and
+ * claims at most the difference. Stale locks (a crashed worker) are neither counted nor respected:
+ * such events are claimed again, which is what makes delivery at-least-once. Paused triggers
+ * (`sluice.event_trigger_state.paused`) claim nothing. Within a trigger, oldest first;
+ * `FOR UPDATE SKIP LOCKED` lets instances claim side by side without waiting on each other's rows.
+ */
+import type pg from 'pg';
+
+export interface ClaimedEvent {
+  readonly id: string;
+  readonly triggerName: string;
+  readonly schemaName: string;
+  readonly tableName: string;
+  readonly op: string;
+  readonly data: { readonly old: unknown; readonly new: unknown };
+  readonly sessionVariables: unknown;
+  readonly traceContext: unknown;
+  readonly createdAt: Date;
+  /** Attempts made before this one (Hasura's `current_retry`). */
+  readonly tries: number;
+}
+
+export interface ClaimRequest {
+  readonly instanceId: string;
+  readonly triggers: readonly { readonly name: string; readonly maxConcurrency: number }[];
+  readonly limit: number;
+  readonly lockTimeoutSec: number;
+}
+
+const lockSql = `
+SELECT pg_advisory_xact_lock(k)
+FROM (SELECT DISTINCT hashtext('sluice_events:' || t) AS k FROM unnest($1::text[]) AS t ORDER BY 1) AS keys`;
+
+const claimSql = `
+WITH capacity AS (
+  SELECT t.name, t.cap - (
+    SELECT count(*) FROM sluice.event_log busy
+    WHERE busy.trigger_name = t.name AND busy.status = 'pending'
+      AND busy.locked_at >= now() - make_interval(secs => $4)
+  ) AS free
+  FROM unnest($1::text[], $2::int[]) AS t(name, cap)
+  WHERE NOT EXISTS (SELECT 1 FROM sluice.event_trigger_state s WHERE s.trigger_name = t.name AND s.paused)
+),
+due AS (
+  SELECT picked.id
+  FROM capacity CROSS JOIN LATERAL (
+    SELECT e.id, e.created_at FROM sluice.event_log e
+    WHERE e.trigger_name = capacity.name AND e.status = 'pending'
+      AND (e.next_retry_at IS NULL OR e.next_retry_at <= now())
+      AND (e.locked_at IS NULL OR e.locked_at < now() - make_interval(secs => $4))
+    ORDER BY e.created_at
+    LIMIT least(greatest(capacity.free, 0), $3)
+    FOR UPDATE OF e SKIP LOCKED
+  ) AS picked
+  LIMIT $3
+)
+UPDATE sluice.event_log e SET locked_at = now(), locked_by = $5
+FROM due WHERE e.id = due.id
+RETURNING e.id, e.trigger_name, e.schema_name, e.table_name, e.op, e.data, e.session_variables,
+  e.trace_context, e.created_at, e.tries`;
+
+interface ClaimRow {
+  id: string;
+  trigger_name: string;
+  schema_name: string;
+  table_name: string;
+  op: string;
+  data: { old: unknown; new: unknown };
+  session_variables: unknown;
+  trace_context: unknown;
+  created_at: Date;
+  tries: number;
+}
+
+/** Runs `work` in a READ WRITE transaction (the gateway's pool starts read-only). */
+export async function inWriteTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ WRITE');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function claimEvents(pool: pg.Pool, request: ClaimRequest): Promise<ClaimedEvent[]> {
+  if (request.triggers.length === 0 || request.limit <= 0) return [];
+  const names = request.triggers.map((t) => t.name);
+  const caps = request.triggers.map((t) => t.maxConcurrency);
+  const rows = await inWriteTransaction(pool, async (client) => {
+    await client.query(lockSql, [names]);
+    return (await client.query<ClaimRow>(claimSql, [names, caps, request.limit, request.lockTimeoutSec, request.instanceId])).rows;
+  });
+  return rows
+    .map((r) => ({
+      id: r.id,
+      triggerName: r.trigger_name,
+      schemaName: r.schema_name,
+      tableName: r.table_name,
+      op: r.op,
+      data: r.data,
+      sessionVariables: r.session_variables,
+      traceContext: r.trace_context,
+      createdAt: r.created_at,
+      tries: r.tries,
+    }))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+/** Gives back events this instance claimed but did not attempt (shutdown). */
+export async function releaseEvents(pool: pg.Pool, instanceId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await inWriteTransaction(pool, (client) =>
+    client.query(`UPDATE sluice.event_log SET locked_at = NULL, locked_by = NULL WHERE id = ANY($1::uuid[]) AND locked_by = $2 AND status = 'pending'`, [
+      ids,
+      instanceId,
+    ]),
+  );
+}
