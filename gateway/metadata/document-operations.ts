@@ -69,6 +69,7 @@ export function dropInconsistentObjects(metadata: Metadata, objects: readonly In
         for (const kind of ['select', 'insert', 'update', 'delete'] as const) {
           out[`${kind}_permissions`] = (entry[`${kind}_permissions`] ?? []).filter((p) => !gone(`${kind}_permission`, p.role));
         }
+        out.event_triggers = (entry.event_triggers ?? []).filter((t) => !gone('event_trigger', String(t.name)));
         return compactTable(out as unknown as TableEntry);
       }),
   );

@@ -1,12 +1,14 @@
 /**
  * Checks a whole metadata document against the live database, collecting every problem rather
- * than stopping at the first (Hasura's `inconsistent_objects`). Objects of a missing table are not
- * reported separately: the table itself is the inconsistency, as in Hasura.
+ * than stopping at the first (Hasura's `inconsistent_objects`). Relationships and permissions of a
+ * missing table are not reported separately: the table itself is the inconsistency, as in Hasura;
+ * its event triggers are, since their SQL triggers are gone with it.
  */
 import { tableKey, type DatabaseModel, type TableInfo } from '../../schema/model/database-model.js';
 import type { Metadata } from '../../schema/metadata/metadata.js';
 import { displayTableName, trackedTables, type TableEntry } from './metadata-tables.js';
 import { checkPermission, permissionKinds } from './check-permission.js';
+import { checkCaptureSpec, readCaptureSpecs } from '../events/capture/index.js';
 import { resolveRelationshipMapping, type RelationshipKind } from './resolve-relationship-mapping.js';
 
 export interface InconsistentObject {
@@ -68,6 +70,26 @@ function checkPermissions(model: DatabaseModel, metadata: Metadata, entry: Table
   return problems;
 }
 
+/**
+ * Event triggers that cannot be installed: their table is gone (reported besides the table, as
+ * Hasura's `event_trigger` objects are, graphql-engine#6580), is a view, or lacks a listed column.
+ */
+function checkEventTriggers(model: DatabaseModel, entry: TableEntry): InconsistentObject[] {
+  const problems: InconsistentObject[] = [];
+  const configurations = new Map((entry.event_triggers ?? []).map((t) => [t.name, t]));
+  for (const spec of readCaptureSpecs({ version: 3, sources: [{ name: 'default', kind: 'postgres', tables: [entry] }] })) {
+    const reason = checkCaptureSpec(spec, model);
+    if (reason === undefined) continue;
+    problems.push({
+      definition: { name: spec.name, source: 'default', table: entry.table, configuration: configurations.get(spec.name) },
+      reason: `Inconsistent object: in event trigger "${spec.name}": ${reason}`,
+      name: objectName('event_trigger', spec.name, entry),
+      type: 'event_trigger',
+    });
+  }
+  return problems;
+}
+
 export function findInconsistentObjects(metadata: Metadata, model: DatabaseModel): InconsistentObject[] {
   const problems: InconsistentObject[] = [];
   for (const entry of trackedTables(metadata)) {
@@ -79,9 +101,10 @@ export function findInconsistentObjects(metadata: Metadata, model: DatabaseModel
         name: `table ${displayTableName(entry.table)} in source default`,
         type: 'table',
       });
+      problems.push(...checkEventTriggers(model, entry));
       continue;
     }
-    problems.push(...checkRelationships(model, metadata, entry, info), ...checkPermissions(model, metadata, entry, info));
+    problems.push(...checkRelationships(model, metadata, entry, info), ...checkPermissions(model, metadata, entry, info), ...checkEventTriggers(model, entry));
   }
   return problems;
 }

@@ -16,8 +16,10 @@ export interface MetadataStore {
   /**
    * Replaces the document if the stored version is still `expectedVersion` and returns the new
    * version; otherwise 409 `conflict` (another admin request or instance saved first).
+   * `beforeCommit` runs in the same transaction after the document is written (the event
+   * triggers are installed there), so a failure in it leaves both unchanged.
    */
-  save(metadata: Metadata, expectedVersion: number): Promise<number>;
+  save(metadata: Metadata, expectedVersion: number, beforeCommit?: (client: pg.ClientBase) => Promise<void>): Promise<number>;
 }
 
 /** Other instances LISTEN on this channel; the payload is the new resource version. */
@@ -34,7 +36,7 @@ export function createMetadataStore(pool: pg.Pool): MetadataStore {
       return { metadata: row.metadata, resourceVersion: row.resource_version };
     },
 
-    async save(metadata, expectedVersion) {
+    async save(metadata, expectedVersion, beforeCommit) {
       // The pool is read-only by default: writes need their own READ WRITE transaction.
       const client = await pool.connect();
       try {
@@ -51,6 +53,7 @@ export function createMetadataStore(pool: pg.Pool): MetadataStore {
           await client.query('ROLLBACK');
           throw new GatewayError('conflict', `metadata resource version referenced (${expectedVersion}) did not match current version`);
         }
+        if (beforeCommit) await beforeCommit(client);
         // Delivered only on COMMIT, so listeners never see a version that was rolled back.
         await client.query('SELECT pg_notify($1, $2)', [metadataChannel, String(version)]);
         await client.query('COMMIT');

@@ -6,7 +6,9 @@
  * its first error; the operations before it stay in effect, because `run_sql` cannot be undone
  * once committed and the metadata must keep following the SQL that did run.
  */
+import type pg from 'pg';
 import { GatewayError } from '../errors/index.js';
+import { syncEventTriggers } from '../events/capture/index.js';
 import { tableKey, type DatabaseModel, type QualifiedName } from '../../schema/model/database-model.js';
 import { findTable, toQualifiedName, withTables } from './metadata-tables.js';
 import type { Metadata } from '../../schema/metadata/metadata.js';
@@ -104,10 +106,41 @@ export async function runRequest(
   } catch (error) {
     failure = error;
   }
-  if (session.changed) await options.store.save(session.metadata, loaded.resourceVersion);
+  if (session.changed) {
+    await options.store.save(session.metadata, loaded.resourceVersion, (client) => installEventTriggers(client, session, options));
+  } else if (session.reloadNeeded) {
+    // run_sql or reload_metadata: the database may have changed under the triggers (Hasura checks
+    // its SQL triggers on reload too, graphql-engine#8376).
+    await inWriteTransaction(options, (client) => installEventTriggers(client, session, options));
+  }
   if (session.changed || session.reloadNeeded) await options.reload();
   if (failure !== undefined) throw failure;
   return response;
+}
+
+/** Postgres triggers follow the event triggers of the document about to be committed. */
+async function installEventTriggers(client: pg.ClientBase, session: Session, options: MetadataApiOptions): Promise<void> {
+  try {
+    await syncEventTriggers(client, session.metadata, () => (session.model ??= options.introspect()));
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GatewayError('postgres-error', `installing the event triggers failed: ${message}`, { path: '$', cause: error });
+  }
+}
+
+async function inWriteTransaction(options: MetadataApiOptions, task: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await options.pool.connect();
+  try {
+    await client.query('BEGIN READ WRITE');
+    await task(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /**

@@ -1,0 +1,3 @@
+export { syncEventTriggers, type SyncResult } from './sync-event-triggers.js';
+export { checkCaptureSpec, readCaptureSpecs, captureOps, type CaptureOp, type CaptureSpec, type CaptureOperation } from './capture-spec.js';
+export { captureFunctionName, captureMarker, compileCaptureStatements, type CaptureStatements } from './compile-capture-sql.js';
