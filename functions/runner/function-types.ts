@@ -6,9 +6,10 @@ export type EventOperation = 'INSERT' | 'UPDATE' | 'DELETE' | 'MANUAL';
 
 /**
  * The body of an event delivery, in Hasura's shape: the row before and after the change (`old`
- * is null for an insert, `new` for a delete) and the session of the writer.
+ * is null for an insert, `new` for a delete) and the session of the writer. Beyond Hasura,
+ * `event.enriched` holds the related data a trigger's `enrich` selection asked for.
  */
-export interface EventPayload<TRow = Record<string, unknown>> {
+export interface EventPayload<TRow = Record<string, unknown>, TEnriched = unknown> {
   readonly id: string;
   readonly created_at: string;
   readonly trigger: { readonly name: string };
@@ -18,6 +19,8 @@ export interface EventPayload<TRow = Record<string, unknown>> {
     readonly data: { readonly old: TRow | null; readonly new: TRow | null };
     readonly session_variables: Readonly<Record<string, string>> | null;
     readonly trace_context?: unknown;
+    /** Present when the trigger declares an `enrich` selection (null when the row is gone). */
+    readonly enriched?: TEnriched | null;
   };
   readonly delivery_info: { readonly current_retry: number; readonly max_retries: number };
 }
@@ -49,9 +52,12 @@ export interface FunctionContext {
  */
 export type SluiceFunction<TEvent = EventPayload, TResult = unknown> = (event: TEvent, context: FunctionContext) => Promise<TResult> | TResult;
 
-/** Types a function's event by the row of its table: `export default defineFunction<Order>(async (event, { client }) => …)`. */
-export function defineFunction<TRow = Record<string, unknown>, TResult = unknown>(
-  fn: SluiceFunction<EventPayload<TRow>, TResult>,
-): SluiceFunction<EventPayload<TRow>, TResult> {
+/**
+ * Types a function's event by the row of its table (and the shape of its `enrich` selection):
+ * `export default defineFunction<Order>(async (event, { client }) => …)`.
+ */
+export function defineFunction<TRow = Record<string, unknown>, TEnriched = unknown, TResult = unknown>(
+  fn: SluiceFunction<EventPayload<TRow, TEnriched>, TResult>,
+): SluiceFunction<EventPayload<TRow, TEnriched>, TResult> {
   return fn;
 }

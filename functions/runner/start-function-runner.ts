@@ -80,13 +80,13 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
 
   async function serveInvocation(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://runner').pathname;
-    if (req.method === 'GET' && path === '/healthz') return send(res, 200, { functions: Object.keys(manifest) });
-    const name = decodeURIComponent(path.slice(1));
+    if (req.method === 'GET' && path === '/healthz') return void send(res, 200, { functions: Object.keys(manifest) });
+    const name = safeDecode(path.slice(1));
     const keeper = Object.hasOwn(manifest, name) ? instances.get(name) : undefined;
-    if (keeper === undefined) return send(res, 404, { error: `no function named ${JSON.stringify(name)}` });
-    if (req.method !== 'POST') return send(res, 405, { error: 'functions are called with POST' }, { allow: 'POST' });
+    if (keeper === undefined) return void send(res, 404, { error: `no function named ${JSON.stringify(name)}` });
+    if (req.method !== 'POST') return void send(res, 405, { error: 'functions are called with POST' }, { allow: 'POST' });
     const body = await readJsonBody(req, maxBodyBytes);
-    if (body.kind !== 'json') return send(res, body.status, { error: body.error });
+    if (body.kind !== 'json') return void send(res, body.status, { error: body.error });
     const event = body.value;
     const header = req.headers['idempotency-key'];
     const eventId = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
@@ -98,16 +98,15 @@ export async function startFunctionRunner(options: FunctionRunnerOptions): Promi
       acquired = await keeper.acquire();
     } catch (error) {
       log.error({ err: error }, 'function module failed to load');
-      return send(res, 500, { error: `function ${name} failed to load: ${messageOf(error)}` });
+      return void send(res, 500, { error: `function ${name} failed to load: ${messageOf(error)}` });
     }
     const { handler, instance, cold } = acquired;
     const outcome = await invokeFunction({ name, handler, event, idempotencyKey, client: clients[name]!(), log, timeoutMs });
     const headers = { 'x-function-instance': String(instance), 'x-function-cold-start': String(cold) };
-    const [status, answer] = answerOf(name, outcome, timeoutMs);
+    const status = send(res, ...answerOf(name, outcome, timeoutMs), headers);
     const durationMs = Math.round(performance.now() - started);
     if (outcome.kind === 'error') log.error({ err: outcome.error, instance, cold, status, durationMs }, 'function failed');
     else log.info({ instance, cold, status, durationMs }, outcome.kind === 'timeout' ? 'function timed out' : 'function invoked');
-    send(res, status, answer, headers);
   }
 
   const server = createServer((req, res) => {
@@ -145,11 +144,20 @@ function answerOf(name: string, outcome: InvocationOutcome, timeoutMs: number): 
   }
 }
 
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Answers `body` as JSON; a body that cannot be JSON becomes a 500. Returns the status sent. */
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
   let text: string;
   try {
     text = JSON.stringify(body);
@@ -158,4 +166,5 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
     text = JSON.stringify({ error: `the function's result is not JSON: ${messageOf(error)}` });
   }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(text);
+  return status;
 }

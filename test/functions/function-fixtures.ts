@@ -31,6 +31,7 @@ export const functionSources: Readonly<Record<string, string>> = {
     }
   `,
   'no-default.mjs': `export const handler = () => 1;`,
+  'bigint.mjs': `export default () => ({ total: 10n });`,
   'genres.ts': `
     import { gql } from ${JSON.stringify(clientModule)};
     import { defineFunction } from ${JSON.stringify(runnerModule)};

@@ -26,8 +26,9 @@ describe('the function runner', () => {
       fails: { module: 'fails.mjs' },
       slow: { module: 'slow.mjs' },
       'no-default': { module: 'no-default.mjs' },
+      bigint: { module: 'bigint.mjs' },
     });
-    runner = await startFunctionRunner({ dir: functions.dir, port: 0, warm: { maxInvocations: 3 }, timeoutMs: 200, logger: silent });
+    runner = await startFunctionRunner({ dir: functions.dir, port: 0, warm: { maxInvocations: 3 }, timeoutMs: 200, maxBodyBytes: 4096, logger: silent });
   });
   afterAll(async () => {
     await runner?.stop();
@@ -66,9 +67,17 @@ describe('the function runner', () => {
     expect(response.body.error).toMatch(/has no default export function/);
   });
 
-  it('refuses unknown functions, other methods and bodies that are not JSON', async () => {
+  it('answers 500 when the result is not JSON', async () => {
+    const response = await call(runner, 'bigint', eventFor({}));
+    expect(response.status).toBe(500);
+    expect(response.body.error).toMatch(/result is not JSON/);
+  });
+
+  it('refuses unknown functions, other methods, bodies that are not JSON and bodies that are too large', async () => {
     expect((await call(runner, 'nope', {})).status).toBe(404);
     expect((await call(runner, 'counter', '{not json')).status).toBe(400);
+    const large = await call(runner, 'counter', eventFor({ note: 'x'.repeat(5000) }));
+    expect(large).toMatchObject({ status: 413, body: { error: 'the event is larger than 4096 bytes' } });
     const get = await fetch(`${runner.url}/counter`);
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
