@@ -3,8 +3,8 @@
  * `delete_event_trigger`). For now they only keep the trigger in the table's `event_triggers`, in
  * the shape Hasura exports (`{name, definition: {enable_manual, insert?, update?, delete?},
  * retry_conf, webhook | webhook_from_env, headers?}`), after Hasura's checks of the arguments,
- * the table and the listened columns. Nothing is installed in Postgres yet: capture (SQL triggers,
- * an event log) and delivery are built separately.
+ * the table and the listened columns. The metadata API installs the matching SQL triggers when it
+ * saves the document (gateway/events/capture, `syncEventTriggers`).
  */
 import { GatewayError } from '../errors/index.js';
 import { tableKey, type QualifiedName } from '../../schema/model/database-model.js';

@@ -5,6 +5,8 @@
  */
 import type { MetadataOperation } from './metadata-operation.js';
 import { documentOperations } from './document-operations.js';
+import { eventDeliveryOperations, sluiceEventOperations } from './event-delivery-operations.js';
+import { eventLogOperations, sluiceEventLogOperations } from './event-log-operations.js';
 import { eventTriggerOperations } from './event-trigger-operations.js';
 import { functionOperations } from './function-operations.js';
 import { jsonInsert } from './json-insert.js';
@@ -25,6 +27,8 @@ const prefixed: OperationRegistry = {
   ...functionOperations,
   ...documentOperations,
   ...eventTriggerOperations,
+  ...eventDeliveryOperations,
+  ...eventLogOperations,
 };
 
 /** `track_table` for `pg_track_table`, and so on: the names of Hasura's v1 API. */
@@ -35,6 +39,6 @@ const unprefixed: OperationRegistry = Object.fromEntries(
 const dml: OperationRegistry = { run_sql: runSql, insert: jsonInsert, select: jsonSelect, update: jsonUpdate, delete: jsonDelete, count: jsonCount };
 
 /** Sluice's own operations (`sluice_*`) exist only here, not on the legacy `/v1/query`. */
-export const metadataRegistry: OperationRegistry = { ...unprefixed, ...prefixed, ...serviceKeyOperations };
+export const metadataRegistry: OperationRegistry = { ...unprefixed, ...prefixed, ...serviceKeyOperations, ...sluiceEventOperations, ...sluiceEventLogOperations };
 export const queryV1Registry: OperationRegistry = { ...prefixed, ...unprefixed, track_table: trackTableV1, ...dml };
 export const queryV2Registry: OperationRegistry = dml;
