@@ -4,6 +4,7 @@
  * document against the live database and computes the diff; `commitApply` saves it only if the
  * version has not moved since (the store NOTIFYs running gateways on commit).
  */
+import { syncEventTriggers } from '../events/capture/index.js';
 import type pg from 'pg';
 import { GatewayError } from '../errors/index.js';
 import { introspectDatabase, introspectFunctions } from '../../schema/introspect/index.js';
@@ -70,7 +71,9 @@ export async function commitApply(pool: pg.Pool, plan: ApplyPlan, options: { rea
   if (plan.inconsistencies.length > 0 && !options.allowInconsistent) return { status: 'inconsistent', inconsistencies: plan.inconsistencies };
   if (plan.changes.length === 0) return { status: 'unchanged', resourceVersion: plan.stored.resourceVersion };
   try {
-    return { status: 'applied', resourceVersion: await createMetadataStore(pool).save(plan.metadata, plan.stored.resourceVersion) };
+    // Postgres triggers of event triggers are installed in the same transaction as the save.
+    const install = (client: pg.ClientBase) => syncEventTriggers(client, plan.metadata, () => introspectModel(pool)).then(() => undefined);
+    return { status: 'applied', resourceVersion: await createMetadataStore(pool).save(plan.metadata, plan.stored.resourceVersion, install) };
   } catch (error) {
     if (error instanceof GatewayError && error.code === 'conflict') {
       return {
