@@ -44,15 +44,24 @@ export async function postWebhook(
   timeoutSec: number,
   stop: AbortSignal,
 ): Promise<WebhookResult> {
-  const timeout = AbortSignal.timeout(Math.max(1, Math.round(timeoutSec * 1000)));
-  const signal = AbortSignal.any([timeout, stop]);
+  // One controller with a plain timer (not AbortSignal.any/timeout): the abort must reach the
+  // body read too, and the timer is cleared as soon as the attempt is over.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => ((timedOut = true), controller.abort()), Math.max(1, Math.round(timeoutSec * 1000)));
+  const onStop = () => controller.abort();
+  stop.addEventListener('abort', onStop, { once: true });
+  if (stop.aborted) controller.abort();
   try {
-    const response = await fetchFn(url, { method: 'POST', headers, body, signal, redirect: 'manual' });
+    const response = await fetchFn(url, { method: 'POST', headers, body, signal: controller.signal, redirect: 'manual' });
     const excerpt = await readExcerpt(response);
     return { kind: 'response', status: response.status, excerpt, retryAfter: response.headers.get('retry-after') };
   } catch (error) {
     if (stop.aborted) return { kind: 'failed', error: 'interrupted: the delivery worker stopped', interrupted: true };
-    if (timeout.aborted) return { kind: 'failed', error: `timeout: no response within ${timeoutSec} s`, interrupted: false };
+    if (timedOut) return { kind: 'failed', error: `timeout: no response within ${timeoutSec} s`, interrupted: false };
     return { kind: 'failed', error: describe(error), interrupted: false };
+  } finally {
+    clearTimeout(timer);
+    stop.removeEventListener('abort', onStop);
   }
 }
