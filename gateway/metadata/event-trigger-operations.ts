@@ -106,6 +106,14 @@ function parseCreate(obj: JsonObject, path: string, envelopePath: string) {
   if (webhook === undefined && webhookFromEnv === undefined) throw parseFailed('must provide webhook or webhook_from_env', envelopePath);
   const definition: JsonObject = { enable_manual: enableManual };
   for (const op of operations) if (specs[op] !== undefined) definition[op] = specs[op];
+  // Sluice's extensions: a GraphQL selection resolved into the payload, and a delivery cap.
+  const enrich = optionalString(obj, 'enrich', path);
+  if (enrich !== undefined) definition.enrich = enrich;
+  const cap = obj.max_concurrency;
+  if (cap !== undefined && cap !== null) {
+    if (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1) throw parseFailed('max_concurrency must be a positive integer', `${path}.max_concurrency`);
+    definition.max_concurrency = cap;
+  }
   const passthrough = Object.fromEntries(
     ['request_transform', 'response_transform', 'cleanup_config', 'trigger_on_replication'].filter((k) => obj[k] !== undefined && obj[k] !== null).map((k) => [k, obj[k]]),
   );
