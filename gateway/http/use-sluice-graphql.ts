@@ -118,7 +118,16 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
         } catch (error) {
           const gatewayError = asGatewayError(error);
           if (gatewayError.code === 'unexpected') options.logger.error({ err: error }, 'unexpected error while executing a query');
-          return errorResult([gatewayError], session, legacy);
+          // Dev mode: a rejected write names the role and the rule that rejected it.
+          const hinted =
+            options.explain && gatewayError.code === 'permission-error' && !session.isAdmin && !gatewayError.hint
+              ? new GatewayError(gatewayError.code, gatewayError.message, {
+                  path: gatewayError.path,
+                  status: gatewayError.status,
+                  hint: `role "${session.role}": a row it wrote does not satisfy the check of its insert or update permission, so the whole request was rolled back`,
+                })
+              : gatewayError;
+          return errorResult([hinted], session, legacy);
         }
       };
     },

@@ -53,3 +53,33 @@ describe('permission hints with an admin secret', () => {
     expect(error.extensions).not.toHaveProperty('hint');
   });
 });
+
+describe('permission hints for rejected writes in dev mode', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({
+      example: false,
+      env: { SLUICE_AUTO_TRACK: 'false' },
+      setupSql: 'CREATE TABLE note (id int PRIMARY KEY, owner text NOT NULL);',
+    });
+    const setup = await g.post('/v1/metadata', {
+      type: 'bulk',
+      args: [
+        { type: 'pg_track_table', args: { table: 'note' } },
+        { type: 'pg_create_insert_permission', args: { table: 'note', role: 'writer', permission: { columns: ['id', 'owner'], check: { owner: { _eq: 'X-Hasura-User-Id' } } } } },
+      ],
+    });
+    expect(setup.status).toBe(200);
+  });
+  afterAll(async () => g?.close());
+
+  it('names the role whose check rejected the row', async () => {
+    const error = errorOf(
+      await g.graphql('mutation { insert_note(objects: [{id: 1, owner: "someone else"}]) { affected_rows } }', undefined, { 'x-hasura-role': 'writer', 'x-hasura-user-id': 'me' }),
+    );
+    expect(error.extensions.code).toBe('permission-error');
+    expect((error.extensions as { hint?: string }).hint).toMatch(/role "writer": a row it wrote does not satisfy the check/);
+    const { rows } = await g.pool.query('SELECT count(*)::int AS n FROM note');
+    expect(rows[0].n).toBe(0);
+  });
+});
