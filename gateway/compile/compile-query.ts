@@ -3,7 +3,7 @@ import { createCompileContext, type CompileContext } from './compile-context.js'
 import { compileAggregate } from './compile-aggregate.js';
 import { compileJsonList, compileRowJson } from './compile-fields.js';
 import { compileRows } from './compile-rows.js';
-import { createSqlCompiler, ident, join, sql, type Sql } from './sql.js';
+import { compileSql, ident, join, sql, type Sql } from './sql.js';
 import type { Param } from '../plan/ir.js';
 
 /** A compiled query: one statement whose single row holds one JSON text per SQL root field. */
@@ -48,6 +48,6 @@ export function compileQuery(plan: QueryPlan): CompiledQuery | null {
     sqlFields.push(field.alias);
   }
   if (columns.length === 0) return null;
-  const { text, params } = createSqlCompiler().compile(sql`SELECT ${join(columns)}`);
+  const { text, params } = compileSql(sql`SELECT ${join(columns)}`);
   return { text, params, sqlFields };
 }

@@ -88,6 +88,17 @@ export function typeName(type: { schema: string; name: string }, array: boolean)
   return array ? kyselySql`${ident(type.schema, type.name)}[]` : ident(type.schema, type.name);
 }
 
+/**
+ * SQL text and parameters of a fragment. One compiler serves every call: it is a stateless
+ * kysely instance with no connection, so sharing it is safe and saves building one per plan.
+ */
+export function compileSql(fragment: Sql): { text: string; params: Param[] } {
+  sharedCompiler ??= createSqlCompiler();
+  return sharedCompiler.compile(fragment);
+}
+
+let sharedCompiler: ReturnType<typeof createSqlCompiler> | undefined;
+
 /** A kysely instance that only compiles (it has no connection). */
 export function createSqlCompiler(): { compile(fragment: Sql): { text: string; params: Param[] } } {
   const db = new Kysely<unknown>({

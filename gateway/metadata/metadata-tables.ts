@@ -3,24 +3,13 @@
  * loaded document: they return a new one, so a failed validation leaves nothing half-changed.
  */
 import { GatewayError } from '../errors/index.js';
-import type { Metadata, SourceMetadata, TableMetadata } from '../../schema/metadata/metadata.js';
+import type { ComputedFieldMetadata, Metadata, SourceMetadata, TableMetadata } from '../../schema/metadata/metadata.js';
 import type { QualifiedName } from '../../schema/model/database-model.js';
 
-/**
- * Computed fields are stored on the table entry as Hasura exports them; `TableMetadata` does not
- * declare them yet, so this folder reads them through this wider type.
- */
-export interface ComputedFieldMetadata {
-  readonly name: string;
-  readonly definition: {
-    readonly function: QualifiedName | string;
-    readonly table_argument?: string | null;
-    readonly session_argument?: string | null;
-  };
-  readonly comment?: string | null;
-}
+export type { ComputedFieldMetadata };
 
-export type TableEntry = TableMetadata & { readonly computed_fields?: readonly ComputedFieldMetadata[] };
+/** A table entry of the metadata document (computed fields included). */
+export type TableEntry = TableMetadata;
 
 /** How Hasura prints a table in messages: bare name in `public`, `schema.name` elsewhere. */
 export function displayTableName(name: QualifiedName): string {

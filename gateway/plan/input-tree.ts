@@ -30,3 +30,9 @@ export function listSource(tree: InputTree): ParamSource {
   if (tree.kind === 'enum') return { kind: 'constant', value: tree.value };
   return { kind: 'constant', value: null };
 }
+
+/** The items of a list value (a single value counts as a list of one, as GraphQL coerces it). */
+export function listItems(tree: InputTree | undefined): InputTree[] {
+  if (!tree || tree.kind === 'null') return [];
+  return tree.kind === 'list' ? [...tree.items] : [tree];
+}

@@ -1,10 +1,11 @@
 import { GraphQLInputObjectType, getNamedType } from 'graphql';
 import { inputSpec } from '../../schema/build/index.js';
 import type { BoolExp } from './ir.js';
-import { fieldOf, type InputTree } from './input-tree.js';
+import { fieldOf, listItems, type InputTree } from './input-tree.js';
 import { planComparison, planComputedComparison } from './plan-comparison.js';
 import { compileRule, planHop, permissionFilter } from './plan-hop.js';
 import { planFunctionCall } from './plan-function-call.js';
+import { withOperand } from './with-operand.js';
 import { validationError } from './validation-error.js';
 
 export function and(items: readonly (BoolExp | null)[]): BoolExp {
@@ -27,7 +28,7 @@ export function planBoolExp(tree: InputTree, type: GraphQLInputObjectType, path:
     const spec = definition && inputSpec(definition);
     if (!definition || !spec) throw validationError(fieldPath, `field '${name}' not found in type: '${type.name}'`);
     const nested = getNamedType(definition.type);
-    const list = (tree: InputTree) => (tree.kind === 'list' ? tree.items : tree.kind === 'null' ? [] : [tree]);
+    const list = listItems;
     switch (spec.kind) {
       case 'and':
         items.push(and(list(value).map((item, i) => planBoolExp(item, nested as GraphQLInputObjectType, `${fieldPath}[${i}]`))));
@@ -43,7 +44,8 @@ export function planBoolExp(tree: InputTree, type: GraphQLInputObjectType, path:
       case 'column': {
         const comparison = planComparison(value, spec.column, fieldPath);
         const condition = spec.visibleWhere ? compileRule(spec.visibleWhere.rule, spec.visibleWhere.access) : null;
-        items.push(condition ? withOperandCondition(comparison, condition) : comparison);
+        // The column as the role sees it: null where it may not see it.
+        items.push(condition ? withOperand(comparison, { condition }) : comparison);
         break;
       }
       case 'computed_scalar':
@@ -114,18 +116,4 @@ function planAggregatePredicate(
           : { oid: 16, schema: 'pg_catalog', name: 'bool', kind: 'base', category: 'B', displayName: 'boolean' },
     }, `${fnPath}.predicate`),
   };
-}
-
-/** Compares the column as the role sees it: null where it may not see it. */
-function withOperandCondition(exp: BoolExp, condition: BoolExp): BoolExp {
-  switch (exp.kind) {
-    case 'and':
-      return { kind: 'and', items: exp.items.map((i) => withOperandCondition(i, condition)) };
-    case 'compare':
-    case 'is_null':
-    case 'st_d_within':
-      return { ...exp, operand: { ...exp.operand, condition } };
-    default:
-      return exp;
-  }
 }

