@@ -28,4 +28,30 @@ export interface Config {
   readonly unauthorizedRole?: string | undefined;
   /** `SLUICE_JWT_SECRET` as given (Hasura's JSON format), with the variable it came from. */
   readonly jwtSecret?: { readonly name: string; readonly value: string } | undefined;
+  /** How metadata and schema changes made elsewhere reach this instance (gateway/reload). */
+  readonly reload?: ReloadSettings;
+  /** The event delivery worker (gateway/events/delivery). */
+  readonly events?: EventSettings;
+}
+
+export interface ReloadSettings {
+  /** `SLUICE_RELOAD_LISTEN`: false polls only (behind a transaction pooler LISTEN hears nothing). */
+  readonly listen: boolean;
+  /** `SLUICE_RELOAD_POLL_INTERVAL_MS`: polling period when not listening. */
+  readonly pollIntervalMs: number;
+}
+
+export interface EventSettings {
+  /** `SLUICE_EVENT_DELIVERY`: false runs no delivery worker on this instance (capture still happens). */
+  readonly delivery: boolean;
+  /** `SLUICE_EVENT_RETENTION_HOURS`: delivered events older than this are deleted. */
+  readonly retentionHours: number;
+  /** `SLUICE_EVENT_POLL_INTERVAL_MS` (Hasura's `HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL`). */
+  readonly pollIntervalMs: number;
+  /** `SLUICE_EVENT_BATCH_SIZE` (Hasura's `HASURA_GRAPHQL_EVENTS_FETCH_BATCH_SIZE`). */
+  readonly batchSize: number;
+  /** `SLUICE_EVENT_HTTP_CONCURRENCY` (Hasura's `HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE`). */
+  readonly httpConcurrency: number;
+  /** `SLUICE_EVENT_LISTEN`: false polls only. */
+  readonly listen: boolean;
 }

@@ -146,5 +146,29 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyBytes: integer(read(env, 'SLUICE_MAX_BODY_BYTES'), 10 * 1024 * 1024, 1, maxInt32, 'a positive integer (bytes)'),
     unauthorizedRole: roleName(read(env, 'SLUICE_UNAUTHORIZED_ROLE', 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE')),
     jwtSecret: read(env, 'SLUICE_JWT_SECRET', 'HASURA_GRAPHQL_JWT_SECRET'),
+    reload: {
+      listen: boolean(read(env, 'SLUICE_RELOAD_LISTEN'), true),
+      pollIntervalMs: integer(read(env, 'SLUICE_RELOAD_POLL_INTERVAL_MS'), 5_000, 100, maxInt32, 'a positive integer (milliseconds, at least 100)'),
+    },
+    events: {
+      delivery: boolean(read(env, 'SLUICE_EVENT_DELIVERY'), true),
+      retentionHours: integer(read(env, 'SLUICE_EVENT_RETENTION_HOURS'), 168, 1, 1_000_000, 'a positive integer (hours)'),
+      pollIntervalMs: integer(
+        read(env, 'SLUICE_EVENT_POLL_INTERVAL_MS', 'HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL'),
+        1_000,
+        10,
+        maxInt32,
+        'a positive integer (milliseconds, at least 10)',
+      ),
+      batchSize: integer(read(env, 'SLUICE_EVENT_BATCH_SIZE', 'HASURA_GRAPHQL_EVENTS_FETCH_BATCH_SIZE'), 100, 1, 10_000, 'an integer from 1 to 10000'),
+      httpConcurrency: integer(
+        read(env, 'SLUICE_EVENT_HTTP_CONCURRENCY', 'HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE'),
+        100,
+        1,
+        10_000,
+        'an integer from 1 to 10000',
+      ),
+      listen: boolean(read(env, 'SLUICE_EVENT_LISTEN'), true),
+    },
   };
 }

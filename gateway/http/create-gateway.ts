@@ -41,6 +41,13 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The delivery worker's tuning from the environment's settings (`loadConfig` fills them in). */
+function eventTuning(settings: Config['events']): DeliveryTuning {
+  if (!settings) return {};
+  const { retentionHours, pollIntervalMs, batchSize, httpConcurrency, listen } = settings;
+  return { retentionHours, pollIntervalMs, batchSize, httpConcurrency, listen };
+}
+
 const packageVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /**
@@ -125,17 +132,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   void ready.then(
     () => {
       if (closed || config.databaseUrl === undefined) return;
-      listener = startReloadListener({ databaseUrl: config.databaseUrl, registry, logger, ...options.reload });
-      // Event delivery; process.env read here until gateway/config has these settings:
-      // SLUICE_EVENT_DELIVERY=off, SLUICE_EVENT_RETENTION_HOURS (168).
-      if (options.events === false || process.env.SLUICE_EVENT_DELIVERY === 'off') return;
-      const retentionHours = Number(process.env.SLUICE_EVENT_RETENTION_HOURS ?? '');
+      listener = startReloadListener({ databaseUrl: config.databaseUrl, registry, logger, ...config.reload, ...options.reload });
+      if (options.events === false || config.events?.delivery === false) return;
       const admin = { 'content-type': 'application/json', ...(config.adminSecret === undefined ? {} : { 'x-hasura-admin-secret': config.adminSecret }) };
       events = startDeliveryWorker({
         pool, databaseUrl: config.databaseUrl, logger, instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
         getSchema: () => registry.current().resolved,
         graphql: async (query, variables) => (await yoga.fetch(new Request('http://sluice.internal/v1/graphql', { method: 'POST', headers: admin, body: JSON.stringify({ query, variables }) }))).json(),
-        options: { ...(retentionHours > 0 ? { retentionHours } : {}), ...options.events },
+        options: { ...eventTuning(config.events), ...options.events },
       });
     },
     () => undefined,

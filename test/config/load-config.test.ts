@@ -25,7 +25,26 @@ describe('loadConfig', () => {
       autoTrack: true,
       stringifyNumericTypes: false,
       maxBodyBytes: 10 * 1024 * 1024,
+      reload: { listen: true, pollIntervalMs: 5000 },
+      events: { delivery: true, retentionHours: 168, pollIntervalMs: 1000, batchSize: 100, httpConcurrency: 100, listen: true },
     });
+  });
+
+  it('reads the reload and event delivery settings, with Hasura names as aliases', () => {
+    const config = loadConfig({
+      SLUICE_RELOAD_LISTEN: 'off',
+      SLUICE_RELOAD_POLL_INTERVAL_MS: '750',
+      SLUICE_EVENT_DELIVERY: 'false',
+      SLUICE_EVENT_RETENTION_HOURS: '24',
+      HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL: '250',
+      HASURA_GRAPHQL_EVENTS_FETCH_BATCH_SIZE: '20',
+      SLUICE_EVENT_HTTP_CONCURRENCY: '8',
+      SLUICE_EVENT_LISTEN: 'no',
+    });
+    expect(config.reload).toEqual({ listen: false, pollIntervalMs: 750 });
+    expect(config.events).toEqual({ delivery: false, retentionHours: 24, pollIntervalMs: 250, batchSize: 20, httpConcurrency: 8, listen: false });
+    expect(errorOf({ SLUICE_RELOAD_POLL_INTERVAL_MS: '5' }).variable).toBe('SLUICE_RELOAD_POLL_INTERVAL_MS');
+    expect(errorOf({ SLUICE_EVENT_DELIVERY: 'sometimes' }).message).toContain('SLUICE_EVENT_DELIVERY must be one of');
   });
 
   it('reads every Sluice variable', () => {
@@ -42,7 +61,7 @@ describe('loadConfig', () => {
       SLUICE_STRINGIFY_NUMERIC_TYPES: 'yes',
       SLUICE_MAX_BODY_BYTES: '1024',
     });
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       databaseUrl: 'postgresql://app:pw@db.internal:5433/shop?sslmode=require',
       port: 9000,
       adminSecret: 's3cret',
