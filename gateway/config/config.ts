@@ -32,6 +32,21 @@ export interface Config {
   readonly reload?: ReloadSettings;
   /** The event delivery worker (gateway/events/delivery). */
   readonly events?: EventSettings;
+  /** Bounded waiting and per-role concurrency in front of the pool (gateway/admission). */
+  readonly backpressure?: BackpressureSettings;
+  /** `SLUICE_METRICS_SECRET`: a bearer token that may read `/metrics` besides the admin secret. */
+  readonly metricsSecret?: string | undefined;
+}
+
+export interface BackpressureSettings {
+  /** `SLUICE_POOL_QUEUE_MAX`: requests that may wait for a connection or a role slot; more get a 503 at once. */
+  readonly queueMax: number;
+  /** `SLUICE_ROLE_CONCURRENCY` (`payments=5,reporting=2`): requests of a role holding connections at once. */
+  readonly roleConcurrency: ReadonlyMap<string, number>;
+  /** `SLUICE_ROLE_CONCURRENCY_DEFAULT`: the limit of every role not listed; undefined means none. */
+  readonly roleConcurrencyDefault: number | undefined;
+  /** `SLUICE_POOL_SATURATION_WARN_MS`: a pool with requests waiting this long logs a warning. */
+  readonly saturationWarnMs: number;
 }
 
 export interface ReloadSettings {

@@ -3,7 +3,7 @@
  * Sluice name; some also accept the Hasura v2 name (used only when the Sluice name is absent) so
  * an existing Hasura deployment's environment works unchanged.
  */
-import type { Config, LogLevel } from './config.js';
+import type { BackpressureSettings, Config, LogLevel } from './config.js';
 import { redactUrl } from '../logging/redact-url.js';
 
 /** A bad setting: `message` is one line naming the variable and what it expects. */
@@ -124,13 +124,51 @@ function roleName(setting: Setting | undefined): string | undefined {
   return setting.value;
 }
 
+/**
+ * `SLUICE_ROLE_CONCURRENCY`: `role=limit` pairs separated by commas (`payments=5,reporting=2`).
+ * A role name may hold `=`; the limit is what follows the last one.
+ */
+function roleConcurrency(setting: Setting | undefined): ReadonlyMap<string, number> {
+  const limits = new Map<string, number>();
+  if (!setting) return limits;
+  const expected = `${setting.name} must be comma-separated role=limit pairs with positive integer limits (payments=5,reporting=2)`;
+  for (const pair of setting.value.split(',')) {
+    const at = pair.lastIndexOf('=');
+    const role = pair.slice(0, Math.max(at, 0)).trim();
+    const limit = pair.slice(at + 1).trim();
+    if (at < 0 || role === '' || !/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 10_000) {
+      throw new ConfigError(setting.name, `${expected}, got ${quote(setting.value)}`);
+    }
+    if (limits.has(role)) throw new ConfigError(setting.name, `${setting.name} names role ${quote(role)} twice`);
+    limits.set(role, Number(limit));
+  }
+  return limits;
+}
+
+function backpressure(env: NodeJS.ProcessEnv, poolMax: number): BackpressureSettings {
+  const defaultLimit = read(env, 'SLUICE_ROLE_CONCURRENCY_DEFAULT');
+  return {
+    queueMax: integer(read(env, 'SLUICE_POOL_QUEUE_MAX'), poolMax * 50, 0, 1_000_000, 'an integer from 0 to 1000000'),
+    roleConcurrency: roleConcurrency(read(env, 'SLUICE_ROLE_CONCURRENCY')),
+    roleConcurrencyDefault: defaultLimit ? integer(defaultLimit, 0, 1, 10_000, 'an integer from 1 to 10000') : undefined,
+    saturationWarnMs: integer(read(env, 'SLUICE_POOL_SATURATION_WARN_MS'), 10_000, 100, maxInt32, 'a positive integer (milliseconds, at least 100)'),
+  };
+}
+
+/** Used as given (not trimmed), like the admin secret; empty means unset. */
+function metricsSecret(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.SLUICE_METRICS_SECRET;
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
 /** Parses and validates the environment; throws a `ConfigError` on the first bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const poolMax = integer(read(env, 'SLUICE_POOL_MAX', 'HASURA_GRAPHQL_PG_CONNECTIONS'), 20, 1, 10_000, 'a positive integer');
   return {
     databaseUrl: databaseUrl(read(env, 'DATABASE_URL', 'HASURA_GRAPHQL_DATABASE_URL')),
     port: integer(read(env, 'PORT', 'HASURA_GRAPHQL_SERVER_PORT'), 8080, 0, 65_535, 'an integer from 0 to 65535'),
     adminSecret: adminSecret(env),
-    poolMax: integer(read(env, 'SLUICE_POOL_MAX', 'HASURA_GRAPHQL_PG_CONNECTIONS'), 20, 1, 10_000, 'a positive integer'),
+    poolMax,
     poolTimeoutMs: integer(read(env, 'SLUICE_POOL_TIMEOUT_MS'), 5_000, 1, maxInt32, 'a positive integer (milliseconds)'),
     statementTimeoutMs: integer(
       read(env, 'SLUICE_STATEMENT_TIMEOUT_MS'),
@@ -170,5 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ),
       listen: boolean(read(env, 'SLUICE_EVENT_LISTEN'), true),
     },
+    backpressure: backpressure(env, poolMax),
+    metricsSecret: metricsSecret(env),
   };
 }

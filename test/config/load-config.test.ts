@@ -27,7 +27,34 @@ describe('loadConfig', () => {
       maxBodyBytes: 10 * 1024 * 1024,
       reload: { listen: true, pollIntervalMs: 5000 },
       events: { delivery: true, retentionHours: 168, pollIntervalMs: 1000, batchSize: 100, httpConcurrency: 100, listen: true },
+      backpressure: { queueMax: 1000, roleConcurrency: new Map(), roleConcurrencyDefault: undefined, saturationWarnMs: 10000 },
     });
+  });
+
+  it('reads the backpressure settings: queue bound, per-role limits, saturation warning, metrics secret', () => {
+    const config = loadConfig({
+      SLUICE_POOL_MAX: '4',
+      SLUICE_ROLE_CONCURRENCY: ' payments=5, reporting = 2 ,a=b=1',
+      SLUICE_ROLE_CONCURRENCY_DEFAULT: '3',
+      SLUICE_POOL_SATURATION_WARN_MS: '2500',
+      SLUICE_METRICS_SECRET: 'scrape-me',
+    });
+    expect(config.backpressure).toEqual({
+      queueMax: 200,
+      roleConcurrency: new Map([['payments', 5], ['reporting', 2], ['a=b', 1]]),
+      roleConcurrencyDefault: 3,
+      saturationWarnMs: 2500,
+    });
+    expect(config.metricsSecret).toBe('scrape-me');
+    expect(loadConfig({ SLUICE_POOL_QUEUE_MAX: '0' }).backpressure?.queueMax).toBe(0);
+    expect(errorOf({ SLUICE_ROLE_CONCURRENCY: 'payments' }).message).toBe(
+      'SLUICE_ROLE_CONCURRENCY must be comma-separated role=limit pairs with positive integer limits (payments=5,reporting=2), got "payments"',
+    );
+    expect(errorOf({ SLUICE_ROLE_CONCURRENCY: 'payments=0' }).variable).toBe('SLUICE_ROLE_CONCURRENCY');
+    expect(errorOf({ SLUICE_ROLE_CONCURRENCY: '=3' }).variable).toBe('SLUICE_ROLE_CONCURRENCY');
+    expect(errorOf({ SLUICE_ROLE_CONCURRENCY: 'a=1,a=2' }).message).toBe('SLUICE_ROLE_CONCURRENCY names role "a" twice');
+    expect(errorOf({ SLUICE_ROLE_CONCURRENCY_DEFAULT: '0' }).variable).toBe('SLUICE_ROLE_CONCURRENCY_DEFAULT');
+    expect(errorOf({ SLUICE_POOL_QUEUE_MAX: '-1' }).variable).toBe('SLUICE_POOL_QUEUE_MAX');
   });
 
   it('reads the reload and event delivery settings, with Hasura names as aliases', () => {
