@@ -9,6 +9,7 @@ import { emptyMetadata, type Metadata } from '../../schema/metadata/metadata.js'
 import type { MetadataStore } from '../metadata/index.js';
 import type { Config } from '../config/config.js';
 import { hashSchemaInputs } from '../reload/hash-schema-inputs.js';
+import { RoleSchemaFingerprints } from '../reload/role-schema-fingerprint.js';
 
 /** Everything derived from one metadata version; replaced as a whole, never mutated. */
 export interface SchemaState {
@@ -32,6 +33,14 @@ export interface SchemaHealth {
   readonly reloadFailure: 'previous-schema' | 'without-metadata' | undefined;
 }
 
+/** A role schema built for a state, with the digest of what it was built from. */
+interface RoleSchema {
+  readonly role: string;
+  readonly backendOnly: boolean;
+  readonly fingerprint: string;
+  readonly schema: GraphQLSchema;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -48,6 +57,8 @@ function messageOf(error: unknown): string {
  */
 export class SchemaRegistry {
   private state: SchemaState | undefined;
+  /** The role schemas built so far for `state`, offered to the next state for reuse. */
+  private roleSchemas: ReadonlyMap<string, RoleSchema> = new Map();
   private inputsHash: string | undefined;
   private failure: SchemaHealth['reloadFailure'];
   private running: Promise<void> | undefined;
@@ -116,7 +127,7 @@ export class SchemaRegistry {
       return;
     }
     try {
-      this.state = this.build(stored.resourceVersion, model, stored.metadata);
+      [this.state, this.roleSchemas] = this.build(stored.resourceVersion, model, stored.metadata, this.roleSchemas);
       this.inputsHash = hash;
       this.failure = undefined;
     } catch (error) {
@@ -129,32 +140,51 @@ export class SchemaRegistry {
         { err: { message: messageOf(error) }, resourceVersion: stored.resourceVersion },
         'the stored metadata could not be built into a schema; serving the database without metadata (admin only) until it is fixed',
       );
-      this.state = this.build(stored.resourceVersion, model, emptyMetadata());
+      [this.state, this.roleSchemas] = this.build(stored.resourceVersion, model, emptyMetadata(), new Map());
       // Not remembered as built from these inputs: the next reload tries the metadata again.
       this.inputsHash = undefined;
       this.failure = 'without-metadata';
     }
   }
 
-  private build(resourceVersion: number, model: DatabaseModel, metadata: Metadata): SchemaState {
+  /**
+   * A new state. A role schema of the previous state whose inputs are unchanged (same
+   * fingerprint: see RoleSchemaFingerprints) is carried over as it is, plans cached for it
+   * included; the others are built again on first use. So a permission change rebuilds the roles
+   * it concerns, an event trigger change none, and a new table only admin's schema.
+   */
+  private build(
+    resourceVersion: number,
+    model: DatabaseModel,
+    metadata: Metadata,
+    previous: ReadonlyMap<string, RoleSchema>,
+  ): [SchemaState, ReadonlyMap<string, RoleSchema>] {
     const resolved = resolveSchema(model, metadata, { autoTrack: this.config.autoTrack, exposeSchemas: this.config.exposeSchemas });
-    const schemas = new Map<string, GraphQLSchema>();
+    const fingerprints = new RoleSchemaFingerprints(resolved);
+    const schemas = new Map<string, RoleSchema>();
     const roles = new WeakMap<GraphQLSchema, string>();
+    for (const [key, entry] of previous) {
+      if (fingerprints.fingerprint(entry.role, entry.backendOnly) !== entry.fingerprint) continue;
+      schemas.set(key, entry);
+      roles.set(entry.schema, entry.role);
+    }
+    const kept = schemas.size;
     const schemaFor = (role: string, backendOnly = false): GraphQLSchema => {
       const key = `${role}\u0000${backendOnly}`;
-      let schema = schemas.get(key);
-      if (!schema) {
-        schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : roleAccess(resolved, role, { backendOnly }));
-        schemas.set(key, schema);
+      let entry = schemas.get(key);
+      if (!entry) {
+        const schema = buildGraphQLSchema(resolved, role === 'admin' ? adminAccess(resolved) : roleAccess(resolved, role, { backendOnly }));
+        entry = { role, backendOnly, fingerprint: fingerprints.fingerprint(role, backendOnly), schema };
+        schemas.set(key, entry);
         roles.set(schema, role);
       }
-      return schema;
+      return entry.schema;
     };
     schemaFor('admin');
     // Logged only once the state is complete, so a failed build does not repeat them.
     for (const warning of resolved.warnings) this.logger.warn({ warning }, 'skipped while building the schema');
     for (const inconsistency of resolved.inconsistencies) this.logger.warn({ inconsistency }, 'inconsistent metadata object');
-    this.logger.info({ tables: resolved.tables.length, resourceVersion }, 'schema built');
-    return { resourceVersion, model, resolved, schemaFor, roleOf: (schema) => roles.get(schema) };
+    this.logger.info({ tables: resolved.tables.length, resourceVersion, roleSchemasKept: kept, roleSchemasDropped: previous.size - kept }, 'schema built');
+    return [{ resourceVersion, model, resolved, schemaFor, roleOf: (schema) => roles.get(schema) }, schemas];
   }
 }
