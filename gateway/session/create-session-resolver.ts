@@ -1,3 +1,4 @@
+import type { RequestHeaders } from './request-headers.js';
 import { missingJwtError, selectRole, type JwtConfig, type JwtVerifier } from './jwt/index.js';
 import { resolveSession, type Session, type SessionOptions } from './resolve-session.js';
 import type { ServiceKeyVerifier } from './service-keys/index.js';
@@ -9,7 +10,7 @@ export interface SessionResolverOptions extends SessionOptions {
   readonly jwt?: { readonly config: JwtConfig; readonly verifier: JwtVerifier } | undefined;
 }
 
-export type SessionResolver = (headers: Headers) => Promise<Session>;
+export type SessionResolver = (headers: RequestHeaders) => Promise<Session>;
 
 /**
  * Who is asking, in Hasura's order (§9): the admin secret first (a trusted caller acting as any
@@ -36,7 +37,7 @@ export function createSessionResolver(options: SessionResolverOptions): SessionR
   };
 }
 
-async function resolveWithJwt(headers: Headers, options: SessionResolverOptions, jwt: NonNullable<SessionResolverOptions['jwt']>): Promise<Session> {
+async function resolveWithJwt(headers: RequestHeaders, options: SessionResolverOptions, jwt: NonNullable<SessionResolverOptions['jwt']>): Promise<Session> {
   const hasSecret = headers.has('x-hasura-admin-secret') || headers.has('x-hasura-access-key');
   if (hasSecret && options.adminSecret !== undefined) return resolveSession(headers, options);
   const claims = await jwt.verifier.verify(headers);

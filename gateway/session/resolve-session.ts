@@ -1,3 +1,4 @@
+import type { RequestHeaders } from './request-headers.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../errors/index.js';
 
@@ -23,7 +24,7 @@ function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function sessionVariables(headers: Headers): Record<string, string> {
+function sessionVariables(headers: RequestHeaders): Record<string, string> {
   const variables: Record<string, string> = {};
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();
@@ -40,7 +41,7 @@ function sessionVariables(headers: Headers): Record<string, string> {
  * `admin`) and every `x-hasura-*` header is a session variable — how a function acts as its
  * service role. JWT and the unauthorized role arrive with the permissions issue.
  */
-export function resolveSession(headers: Headers, options: SessionOptions): Session {
+export function resolveSession(headers: RequestHeaders, options: SessionOptions): Session {
   const variables = sessionVariables(headers);
   if (options.adminSecret !== undefined) {
     const given = headers.get('x-hasura-admin-secret') ?? headers.get('x-hasura-access-key');

@@ -1,3 +1,4 @@
+import type { RequestHeaders } from '../request-headers.js';
 import { jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyOptions, type JWTVerifyGetKey } from 'jose';
 import { extractJwt } from './extract-jwt.js';
 import { createJwksCache, type JwksCache, type JwtLogger } from './jwks-cache.js';
@@ -29,7 +30,7 @@ export interface JwtVerifier {
    * caller then applies the unauthorized role or reports the missing header). Rejects with a
    * `GatewayError` for a malformed header, a token that does not verify or bad claims.
    */
-  verify(headers: Headers): Promise<JwtSession | null>;
+  verify(headers: RequestHeaders): Promise<JwtSession | null>;
   /** Stops a JWK set fetch in flight. */
   close(): void;
 }

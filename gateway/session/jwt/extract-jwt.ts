@@ -1,3 +1,4 @@
+import type { RequestHeaders } from '../request-headers.js';
 import { GatewayError } from '../../errors/index.js';
 import type { JwtHeaderSource } from './jwt-config.js';
 
@@ -17,7 +18,7 @@ function cookieValue(cookieHeader: string, name: string): string | undefined {
  * too. We also accept the scheme in any case (`bearer`), as RFC 6750 allows. A custom header may
  * hold the bare token or `Bearer <token>`.
  */
-export function extractJwt(headers: Headers, source: JwtHeaderSource): string | null {
+export function extractJwt(headers: RequestHeaders, source: JwtHeaderSource): string | null {
   switch (source.kind) {
     case 'authorization': {
       const value = headers.get('authorization');

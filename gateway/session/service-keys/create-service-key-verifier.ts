@@ -1,3 +1,4 @@
+import type { RequestHeaders } from '../request-headers.js';
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../../errors/index.js';
 import { extractServiceKey } from './extract-service-key.js';
@@ -22,7 +23,7 @@ export interface ServiceKeyVerifier {
    * ("invalid service key") or expired key, or a missing or disallowed `x-hasura-role`.
    * Neither the key nor anything derived from it appears in an error.
    */
-  verify(headers: Headers): Promise<ServiceKeyMatch | null>;
+  verify(headers: RequestHeaders): Promise<ServiceKeyMatch | null>;
 }
 
 /** What the cache remembers of a presented key: the `key_hash` it matched, or null for none. */
