@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import { GatewayError } from '../errors/index.js';
-import { syncEventTriggers } from '../events/capture/index.js';
+import { syncEventTriggers, syncStoredEventTriggers } from '../events/capture/index.js';
 import { tableKey, type DatabaseModel, type QualifiedName } from '../../schema/model/database-model.js';
 import { findTable, toQualifiedName, withTables } from './metadata-tables.js';
 import type { Metadata } from '../../schema/metadata/metadata.js';
@@ -110,8 +110,9 @@ export async function runRequest(
     await options.store.save(session.metadata, loaded.resourceVersion, (client) => installEventTriggers(client, session, options));
   } else if (session.reloadNeeded) {
     // run_sql or reload_metadata: the database may have changed under the triggers (Hasura checks
-    // its SQL triggers on reload too, graphql-engine#8376).
-    await inWriteTransaction(options, (client) => installEventTriggers(client, session, options));
+    // its SQL triggers on reload too, graphql-engine#8376). Synced with the stored document, read
+    // FOR SHARE: a save another request committed meanwhile is not undone with this one's copy.
+    await reportSyncFailure(() => syncStoredEventTriggers(options.pool, () => (session.model ??= options.introspect())));
   }
   if (session.changed || session.reloadNeeded) await options.reload();
   if (failure !== undefined) throw failure;
@@ -119,27 +120,17 @@ export async function runRequest(
 }
 
 /** Postgres triggers follow the event triggers of the document about to be committed. */
-async function installEventTriggers(client: pg.ClientBase, session: Session, options: MetadataApiOptions): Promise<void> {
+function installEventTriggers(client: pg.ClientBase, session: Session, options: MetadataApiOptions): Promise<void> {
+  return reportSyncFailure(() => syncEventTriggers(client, session.metadata, () => (session.model ??= options.introspect())));
+}
+
+async function reportSyncFailure(sync: () => Promise<unknown>): Promise<void> {
   try {
-    await syncEventTriggers(client, session.metadata, () => (session.model ??= options.introspect()));
+    await sync();
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new GatewayError('postgres-error', `installing the event triggers failed: ${message}`, { path: '$', cause: error });
-  }
-}
-
-async function inWriteTransaction(options: MetadataApiOptions, task: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-  const client = await options.pool.connect();
-  try {
-    await client.query('BEGIN READ WRITE');
-    await task(client);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
   }
 }
 

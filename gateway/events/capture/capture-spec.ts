@@ -69,7 +69,7 @@ const triggerableKinds = new Set<TableInfo['kind']>(['table', 'partitioned_table
  * no AFTER ROW triggers on views, and a column that is gone would make the capture function fail
  * every write to the table, so such a trigger is reported and left uninstalled.
  */
-export function checkCaptureSpec(spec: CaptureSpec, model: DatabaseModel): string | undefined {
+export function checkCaptureSpec(spec: CaptureSpec, model: Pick<DatabaseModel, 'tables'>): string | undefined {
   const info = model.tables.get(tableKey(spec.table));
   const display = spec.table.schema === 'public' ? spec.table.name : `${spec.table.schema}.${spec.table.name}`;
   if (!info) return `table "${display}" does not exist`;

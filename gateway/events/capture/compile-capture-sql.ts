@@ -3,9 +3,12 @@
  * does: a plpgsql function `sluice."notify_<trigger>_<OP>"()` and an `AFTER <OP> … FOR EACH ROW`
  * trigger of the same name that calls it. Pure: no database access.
  *
- * The text holds no literal from metadata: table and column names go through `quoteIdentifier`,
- * and the function learns the trigger, table and operation from `TG_NAME`, `TG_TABLE_SCHEMA`,
- * `TG_TABLE_NAME` and `TG_OP` at run time.
+ * The function text holds no literal from metadata: column names go through `quoteIdentifier`, and
+ * the function learns the trigger and operation from `TG_NAME` and `TG_OP` at run time. The table
+ * the event names is passed as the trigger's two arguments (`TG_ARGV`), dollar-quoted with a tag
+ * that does not occur in the value: on a partitioned table Postgres clones the trigger onto every
+ * partition, and `TG_TABLE_NAME` would name the partition where Hasura names the partitioned table
+ * the trigger was defined on (its `trigger.sql.shakespeare` writes the names in).
  */
 import { createHash } from 'node:crypto';
 import { quoteIdentifier, quoteQualifiedName } from '../../metadata/quote-identifier.js';
@@ -33,24 +36,47 @@ function rowJson(record: 'OLD' | 'NEW', payload: ColumnSelection): string {
   return `(SELECT to_jsonb(r) FROM (SELECT ${fields}) AS r)`;
 }
 
+const columnList = (record: 'OLD' | 'NEW', columns: readonly string[]) => columns.map((c) => `${record}.${quoteIdentifier(c)}`).join(', ');
+
 /**
  * For UPDATE: fire only when a listened column changed. Values are compared as jsonb so that
- * types without an equality operator (json, point, xml) work too; the WHEN clause also makes
- * Postgres record a dependency on those columns, so dropping one fails instead of breaking writes.
+ * types without an equality operator (json, point, xml) work too.
+ *
+ * The WHEN clause also makes Postgres record a dependency on every column it names, so dropping a
+ * listened or payload column fails (Hasura's `dependency-error`) instead of breaking every later
+ * write to the table with `record "new" has no field …` — the function body, which selects the
+ * payload columns, records no dependency. Payload columns are named in `ROW(…) IS NULL OR true`:
+ * always true, and folded to a constant when Postgres prepares the clause, so it costs nothing
+ * per row (CREATE TRIGGER stores and records dependencies on the clause as written).
  */
 function whenClause(operation: CaptureOperation): string {
-  if (operation.op !== 'UPDATE') return '';
-  const columns = operation.columns;
-  if (columns === '*') return ' WHEN (to_jsonb(OLD.*) IS DISTINCT FROM to_jsonb(NEW.*))';
-  const list = (record: string) => columns.map((c) => `${record}.${quoteIdentifier(c)}`).join(', ');
-  return ` WHEN (jsonb_build_array(${list('OLD')}) IS DISTINCT FROM jsonb_build_array(${list('NEW')}))`;
+  const conditions: string[] = [];
+  const listened = operation.columns;
+  if (operation.op === 'UPDATE') {
+    conditions.push(
+      listened === '*'
+        ? 'to_jsonb(OLD.*) IS DISTINCT FROM to_jsonb(NEW.*)'
+        : `jsonb_build_array(${columnList('OLD', listened)}) IS DISTINCT FROM jsonb_build_array(${columnList('NEW', listened)})`,
+    );
+  }
+  if (operation.payload !== '*') conditions.push(`(ROW(${columnList(operation.op === 'DELETE' ? 'OLD' : 'NEW', operation.payload)}) IS NULL OR true)`);
+  return conditions.length === 0 ? '' : ` WHEN (${conditions.join(' AND ')})`;
 }
 
-/** A dollar-quote tag that does not occur in the body (column names may contain `$`). */
-function dollarTag(body: string): string {
+/**
+ * `$sluice$`, `$sluice1$`, … : the first tag that cannot end the quoted text early. Names may
+ * contain `$`, so the text followed by the closing tag must contain the tag only at its end.
+ */
+function dollarTag(text: string): string {
   let tag = '$sluice$';
-  for (let i = 1; body.includes(tag); i += 1) tag = `$sluice${i}$`;
+  for (let i = 1; (text + tag).indexOf(tag) !== text.length; i += 1) tag = `$sluice${i}$`;
   return tag;
+}
+
+/** A string constant for a trigger argument, dollar-quoted: no escaping rules to get wrong. */
+function dollarQuote(text: string): string {
+  const tag = dollarTag(text);
+  return `${tag}${text}${tag}`;
 }
 
 export interface CaptureStatements {
@@ -69,7 +95,7 @@ export function compileCaptureStatements(spec: CaptureSpec, operation: CaptureOp
   // TG_NAME is notify_<trigger>_<OP>: strip the prefix and the suffix to get the trigger name.
   const body = `
 BEGIN
-  PERFORM sluice.capture_event(left(substr(TG_NAME, ${functionPrefix.length + 1}), -(length(TG_OP) + 1)), TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP, ${oldRow}, ${newRow});
+  PERFORM sluice.capture_event(left(substr(TG_NAME, ${functionPrefix.length + 1}), -(length(TG_OP) + 1)), TG_ARGV[0], TG_ARGV[1], TG_OP, ${oldRow}, ${newRow});
   RETURN NULL;
 END;
 `;
@@ -77,7 +103,7 @@ END;
   const createFunction = `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${tag}${body}${tag}`;
   const createTrigger =
     `CREATE TRIGGER ${quoteIdentifier(captureFunctionName(spec.name, operation.op))} AFTER ${operation.op} ON ${quoteQualifiedName(spec.table)}` +
-    ` FOR EACH ROW${whenClause(operation)} EXECUTE FUNCTION ${fn}()`;
+    ` FOR EACH ROW${whenClause(operation)} EXECUTE FUNCTION ${fn}(${dollarQuote(spec.table.schema)}, ${dollarQuote(spec.table.name)})`;
   const hash = createHash('sha256').update(createFunction).update('\n').update(createTrigger).digest('hex').slice(0, 24);
   // The comment holds only the constant marker and hex digits.
   const comment = `COMMENT ON FUNCTION ${fn}() IS '${captureMarker} ${hash}'`;

@@ -9,12 +9,16 @@
  * gone, a column is missing) are skipped: `findInconsistentObjects` reports them.
  *
  * Runs on a client that is already inside a READ WRITE transaction (the metadata save's), so the
- * document and the triggers change together or not at all.
+ * document and the triggers change together or not at all. It first takes a transaction-level
+ * advisory lock, so that concurrent syncs (a metadata save, `sluice metadata apply`, several
+ * instances starting at once) replace functions and triggers one after the other instead of
+ * failing on each other's DDL ("tuple concurrently updated").
  */
 import type pg from 'pg';
 import type { DatabaseModel } from '../../../schema/model/database-model.js';
 import type { Metadata } from '../../../schema/metadata/metadata.js';
 import { quoteIdentifier } from '../../metadata/quote-identifier.js';
+import { inWriteTransaction } from '../in-write-transaction.js';
 import { checkCaptureSpec, readCaptureSpecs } from './capture-spec.js';
 import { captureMarker, compileCaptureStatements, type CaptureStatements } from './compile-capture-sql.js';
 
@@ -31,7 +35,12 @@ export interface SyncResult {
   readonly archivedEvents: number;
 }
 
-async function readInstalled(client: pg.ClientBase): Promise<InstalledFunction[]> {
+/** Any constant works as long as every Sluice uses the same one ("sluice" + 2 in ASCII). */
+export const syncLockKey = '126930286814055';
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+async function readInstalled(client: Queryable): Promise<InstalledFunction[]> {
   const { rows } = await client.query<InstalledFunction>(
     `SELECT p.proname AS function_name, obj_description(p.oid, 'pg_proc') AS marker,
             EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgfoid = p.oid AND t.tgname = p.proname AND NOT t.tgisinternal) AS has_trigger
@@ -69,6 +78,37 @@ async function archiveOrphans(client: pg.ClientBase, names: readonly string[]): 
   return archived.rowCount ?? 0;
 }
 
+/** Only the tables are read: whether a trigger can be installed. */
+type LiveModel = Pick<DatabaseModel, 'tables'>;
+
+/** The capture objects the document asks for, by function name. */
+function wantedStatements(metadata: Metadata, live: LiveModel | undefined): Map<string, CaptureStatements> {
+  const wanted = new Map<string, CaptureStatements>();
+  for (const spec of readCaptureSpecs(metadata)) {
+    if (!live || checkCaptureSpec(spec, live) !== undefined) continue;
+    for (const operation of spec.operations) {
+      const statements = compileCaptureStatements(spec, operation);
+      wanted.set(statements.functionName, statements);
+    }
+  }
+  return wanted;
+}
+
+const isCurrent = (existing: InstalledFunction | undefined, statements: CaptureStatements) =>
+  existing !== undefined && existing.has_trigger && existing.marker === `${captureMarker} ${statements.hash}`;
+
+/**
+ * Whether the installed capture objects are exactly what `metadata` asks for: one catalog query,
+ * no lock, no write. A gateway calls it whenever its schema changes and syncs only when it says no.
+ */
+export async function eventTriggersInSync(db: Queryable, metadata: Metadata, model: LiveModel): Promise<boolean> {
+  const wanted = wantedStatements(metadata, model);
+  const installed = await readInstalled(db);
+  if (installed.length !== wanted.size) return false;
+  const current = new Map(installed.map((f) => [f.function_name, f]));
+  return [...wanted.values()].every((statements) => isCurrent(current.get(statements.functionName), statements));
+}
+
 /**
  * `model` is asked for only when the document has event triggers, so a gateway without any pays
  * one catalog query per metadata change.
@@ -76,18 +116,12 @@ async function archiveOrphans(client: pg.ClientBase, names: readonly string[]): 
 export async function syncEventTriggers(
   client: pg.ClientBase,
   metadata: Metadata,
-  model: DatabaseModel | (() => Promise<DatabaseModel>),
+  model: LiveModel | (() => Promise<LiveModel>),
 ): Promise<SyncResult> {
+  await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [syncLockKey]);
   const specs = readCaptureSpecs(metadata);
   const live = specs.length === 0 ? undefined : typeof model === 'function' ? await model() : model;
-  const wanted = new Map<string, CaptureStatements>();
-  for (const spec of specs) {
-    if (!live || checkCaptureSpec(spec, live) !== undefined) continue;
-    for (const operation of spec.operations) {
-      const statements = compileCaptureStatements(spec, operation);
-      wanted.set(statements.functionName, statements);
-    }
-  }
+  const wanted = wantedStatements(metadata, live);
   const installed = await readInstalled(client);
   const removed: string[] = [];
   for (const existing of installed) {
@@ -99,11 +133,26 @@ export async function syncEventTriggers(
   const current = new Map(installed.map((f) => [f.function_name, f]));
   const changed: string[] = [];
   for (const statements of wanted.values()) {
-    const existing = current.get(statements.functionName);
-    if (existing?.has_trigger && existing.marker === `${captureMarker} ${statements.hash}`) continue;
+    if (isCurrent(current.get(statements.functionName), statements)) continue;
     await install(client, statements);
     changed.push(statements.functionName);
   }
   const archivedEvents = await archiveOrphans(client, specs.map((s) => s.name));
   return { installed: changed, removed, archivedEvents };
+}
+
+/**
+ * Syncs the triggers with the metadata document stored in the database, read in the same
+ * transaction with `FOR SHARE`: a metadata save in progress is waited for, and one that starts
+ * later waits for this sync, so a gateway that loaded an older document can never put its
+ * triggers back over a newer one. (The row lock is taken before the advisory lock, in the same
+ * order as a save — row, then lock — so the two cannot deadlock.)
+ */
+export async function syncStoredEventTriggers(pool: pg.Pool, model: LiveModel | (() => Promise<LiveModel>)): Promise<SyncResult> {
+  return inWriteTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ metadata: Metadata }>('SELECT metadata FROM sluice.metadata WHERE id = 1 FOR SHARE');
+    const stored = rows[0]?.metadata;
+    if (!stored) return { installed: [], removed: [], archivedEvents: 0 };
+    return syncEventTriggers(client, stored, model);
+  });
 }

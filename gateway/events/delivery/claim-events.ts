@@ -18,6 +18,7 @@
  * `FOR UPDATE SKIP LOCKED` lets instances claim side by side without waiting on each other's rows.
  */
 import type pg from 'pg';
+import { inWriteTransaction } from '../in-write-transaction.js';
 
 export interface ClaimedEvent {
   readonly id: string;
@@ -83,22 +84,6 @@ interface ClaimRow {
   trace_context: unknown;
   created_at: Date;
   tries: number;
-}
-
-/** Runs `work` in a READ WRITE transaction (the gateway's pool starts read-only). */
-export async function inWriteTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN READ WRITE');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export async function claimEvents(pool: pg.Pool, request: ClaimRequest): Promise<ClaimedEvent[]> {

@@ -5,7 +5,7 @@
  * deleting at the same moment.
  */
 import type pg from 'pg';
-import { inWriteTransaction } from './claim-events.js';
+import { inWriteTransaction } from '../in-write-transaction.js';
 
 const deleteSql = `
 DELETE FROM sluice.event_log WHERE id IN (

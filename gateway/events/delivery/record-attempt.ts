@@ -4,7 +4,7 @@
  * An attempt cut short by a stopping worker is logged but not counted as a try.
  */
 import type pg from 'pg';
-import { inWriteTransaction } from './claim-events.js';
+import { inWriteTransaction } from '../in-write-transaction.js';
 
 export interface AttemptRecord {
   readonly eventId: string;

@@ -232,8 +232,12 @@ describe('event capture', () => {
     });
     expect((await meta('reload_metadata', {})).status).toBe(200);
     expect((await g.db.pool.query("SELECT proname FROM pg_proc WHERE proname = 'notify_doomed_ins_INSERT'")).rows).toEqual([]);
+    // The gateway keeps serving; its health check says so (500 with ?strict=true, for a deploy gate).
+    expect(await g.request('/healthz')).toMatchObject({ status: 200, text: 'WARN: inconsistent objects in schema' });
+    expect(await g.request('/healthz?strict=true')).toMatchObject({ status: 500, text: 'ERROR: inconsistent objects in schema' });
     expect((await meta('drop_inconsistent_metadata', {})).status).toBe(200);
     expect((await meta('get_inconsistent_metadata', {})).body).toMatchObject({ is_consistent: true });
+    expect(await g.request('/healthz')).toMatchObject({ status: 200, text: 'OK' });
   });
 
   it('refuses a trigger on a view', async () => {
@@ -247,5 +251,46 @@ describe('event capture', () => {
   it('makes dropping a listened column a dependency error rather than breaking writes', async () => {
     await createAll({ insert: undefined, delete: undefined, update: { columns: ['note'] } });
     await expect(g.db.pool.query('ALTER TABLE item DROP COLUMN note')).rejects.toThrow(/depend/);
+  });
+
+  it('makes dropping a payload column a dependency error too, for every operation', async () => {
+    // The capture function selects the payload columns; without the dependency the drop would
+    // succeed and every later write to the table would fail with `record "new" has no field`.
+    for (const op of ['insert', 'update', 'delete'] as const) {
+      await meta('pg_delete_event_trigger', { name: 'item_all' });
+      await createAll({ insert: undefined, update: undefined, delete: undefined, [op]: { columns: '*', payload: ['id', 'note'] } });
+      await expect(g.db.pool.query('ALTER TABLE item DROP COLUMN note')).rejects.toThrow(/other objects depend on it/);
+    }
+    // Columns outside the payload can still go.
+    await g.db.pool.query('ALTER TABLE item ADD COLUMN spare text; ALTER TABLE item DROP COLUMN spare');
+    await g.db.pool.query("INSERT INTO item VALUES (1, 'a', 1, 'n'); UPDATE item SET note = 'm'; DELETE FROM item");
+    expect((await events()).map((e) => [e.op, e.data])).toEqual([['DELETE', { old: { id: 1, note: 'm' }, new: null }]]);
+  });
+
+  it('names the partitioned table, not the partition, in events of a partitioned table (as Hasura)', async () => {
+    // Upstream's TestCreateEventQueryPostgres.test_partitioned_table_basic_insert, whose webhook
+    // assertions the conformance runner cannot express.
+    await g.db.pool.query(`CREATE TABLE public.measurement (city_id int NOT NULL, logdate date NOT NULL, peaktemp int) PARTITION BY RANGE (logdate);
+      CREATE TABLE public.measurement_y2006m02 PARTITION OF public.measurement FOR VALUES FROM ('2006-02-01') TO ('2006-03-01')`);
+    try {
+      await meta('pg_track_table', { table: 'measurement' });
+      const created = await meta('pg_create_event_trigger', {
+        name: 'measurement_all', table: 'measurement', insert: { columns: '*' }, update: { columns: '*' }, delete: { columns: '*' }, webhook: 'http://x',
+      });
+      expect(created.status).toBe(200);
+      // A partition attached after the trigger was created gets it too.
+      await g.db.pool.query(`CREATE TABLE public.measurement_y2006m03 PARTITION OF public.measurement FOR VALUES FROM ('2006-03-01') TO ('2006-04-01')`);
+      await g.db.pool.query(`INSERT INTO measurement VALUES (1, '2006-02-10', 30), (2, '2006-03-10', 31)`);
+      await g.db.pool.query(`UPDATE measurement SET peaktemp = 32 WHERE city_id = 2`);
+      const rows = await events('measurement_all');
+      expect(rows.map((e) => [e.schema_name, e.table_name, e.op, e.data.new?.city_id ?? null])).toEqual([
+        ['public', 'measurement', 'INSERT', 1],
+        ['public', 'measurement', 'INSERT', 2],
+        ['public', 'measurement', 'UPDATE', 2],
+      ]);
+    } finally {
+      await meta('pg_untrack_table', { table: 'measurement', cascade: true });
+      await g.db.pool.query('DROP TABLE public.measurement');
+    }
   });
 });

@@ -29,16 +29,22 @@ describe('compileCaptureStatements', () => {
     await db?.drop();
   });
 
-  it('quotes every identifier and picks a dollar-quote tag the body does not contain', () => {
+  it('quotes every identifier and picks dollar-quote tags the quoted text does not contain', () => {
     const s = compileCaptureStatements(spec, spec.operations[0]!);
     expect(s.functionName).toBe('notify_odd-name_1_UPDATE');
     expect(s.createTrigger).toBe(
       'CREATE TRIGGER "notify_odd-name_1_UPDATE" AFTER UPDATE ON "we""ird schema"."ta$sluice$ble" FOR EACH ROW' +
-        ' WHEN (jsonb_build_array(OLD."co""l", OLD."x$sluice$y") IS DISTINCT FROM jsonb_build_array(NEW."co""l", NEW."x$sluice$y"))' +
-        ' EXECUTE FUNCTION sluice."notify_odd-name_1_UPDATE"()',
+        ' WHEN (jsonb_build_array(OLD."co""l", OLD."x$sluice$y") IS DISTINCT FROM jsonb_build_array(NEW."co""l", NEW."x$sluice$y")' +
+        ' AND (ROW(NEW."id", NEW."it\'s", NEW."x$sluice$y") IS NULL OR true))' +
+        // The table the event names, as arguments: dollar-quoted with a tag the name does not contain.
+        ' EXECUTE FUNCTION sluice."notify_odd-name_1_UPDATE"($sluice$we"ird schema$sluice$, $sluice1$ta$sluice$ble$sluice1$)',
     );
     expect(s.createFunction).toContain('AS $sluice1$');
     expect(s.createFunction).toContain(`(SELECT to_jsonb(r) FROM (SELECT OLD."id", OLD."it's", OLD."x$sluice$y") AS r)`);
+    expect(s.createFunction).toContain('TG_ARGV[0], TG_ARGV[1]');
+    // A name ending in the tag's prefix would close `$sluice$…$sluice$` early.
+    const edge = compileCaptureStatements({ ...spec, table: { schema: 'public', name: 'ends$sluice' } }, { op: 'INSERT', columns: '*', payload: '*' });
+    expect(edge.createTrigger).toContain('($sluice$public$sluice$, $sluice1$ends$sluice$sluice1$)');
     expect(s.comment).toMatch(/^COMMENT ON FUNCTION sluice\."notify_odd-name_1_UPDATE"\(\) IS 'sluice event trigger [0-9a-f]{24}'$/);
   });
 
