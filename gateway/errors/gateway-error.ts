@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'invalid-headers'
   | 'invalid-json'
   | 'invalid-jwt'
+  | 'invalid-params'
   | 'jwt-invalid-claims'
   | 'jwt-missing-role-claims'
   | 'method-not-allowed'
@@ -45,6 +46,8 @@ export interface GatewayErrorOptions {
   readonly cause?: unknown;
   /** A human hint (dev mode only): which permission is missing. */
   readonly hint?: string;
+  /** Sent as `Retry-After` (seconds): the gateway is overloaded, try again later (503s). */
+  readonly retryAfterSeconds?: number;
 }
 
 const defaultStatus: Partial<Record<ErrorCode, number>> = {
@@ -66,6 +69,7 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly internal: unknown;
   readonly hint: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -75,16 +79,29 @@ export class GatewayError extends Error {
     this.status = options.status ?? defaultStatus[code] ?? 400;
     this.internal = options.internal;
     this.hint = options.hint;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** The same error pointing at another place in the request. */
   at(path: string): GatewayError {
-    return new GatewayError(this.code, this.message, { path, status: this.status, internal: this.internal, cause: this.cause, ...(this.hint ? { hint: this.hint } : {}) });
+    return new GatewayError(this.code, this.message, {
+      path,
+      status: this.status,
+      internal: this.internal,
+      cause: this.cause,
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: this.retryAfterSeconds }),
+    });
   }
 }
 
 export function isGatewayError(error: unknown): error is GatewayError {
   return error instanceof GatewayError;
+}
+
+/** `Retry-After` for an error that carries one, for the HTTP layer to send. */
+export function errorHeaders(error: GatewayError): Record<string, string> | undefined {
+  return error.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(error.retryAfterSeconds) };
 }
 
 /** The `{path, error, code}` body of Hasura's non-GraphQL endpoints (`/v1/metadata`, `/v1/query`, `/v2/query`). */

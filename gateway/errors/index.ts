@@ -1,2 +1,2 @@
-export { GatewayError, isGatewayError, toRestErrorBody, type ErrorCode, type GatewayErrorOptions } from './gateway-error.js';
+export { GatewayError, errorHeaders, isGatewayError, toRestErrorBody, type ErrorCode, type GatewayErrorOptions } from './gateway-error.js';
 export { mapPostgresError } from './map-postgres-error.js';

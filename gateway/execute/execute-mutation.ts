@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Admission } from '../admission/index.js';
 import { GatewayError, mapPostgresError } from '../errors/index.js';
 import type { MutationField, MutationPlan, NestedInsert } from '../plan/ir.js';
 import type { Variables } from '../plan/index.js';
@@ -211,17 +212,13 @@ async function executeField(execution: Execution, field: Exclude<MutationField, 
  * triggers (event capture among them) can see who wrote.
  */
 export async function executeMutation(
-  pool: pg.Pool,
+  admission: Admission,
+  role: string,
   mutation: CompiledMutation,
   variables: Variables,
   session: SessionVariables,
 ): Promise<string> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw new GatewayError('postgres-max-connections-error', 'no database connection became free in time; try again later', { status: 503, cause: error });
-  }
+  const client = await admission.connect(role);
   let failed = false;
   try {
     await client.query('BEGIN READ WRITE');
@@ -241,7 +238,7 @@ export async function executeMutation(
     throw error;
   } finally {
     // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
-    client.release(failed && !(await isIdle(client)));
+    admission.release(role, client, failed && !(await isIdle(client)));
   }
 }
 

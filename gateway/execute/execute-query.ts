@@ -7,8 +7,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { Admission } from '../admission/index.js';
 import { planQuery, type PlanContext, type QueryPlan, type Variables } from '../plan/index.js';
 import { compileQuery, type CompiledQuery } from '../compile/index.js';
 import { bindParams, type SessionVariables } from './bind-params.js';
@@ -24,7 +24,8 @@ export interface CachedQuery {
 }
 
 export interface QueryDependencies {
-  readonly pool: pg.Pool;
+  /** The way to the pool: every connection a request uses passes through it. */
+  readonly admission: Admission;
   readonly planCache: PlanCache<CachedQuery>;
   readonly stringifyNumeric: boolean;
   readonly logger: Logger;
@@ -36,6 +37,8 @@ export interface QueryRequest {
   readonly operation: OperationDefinitionNode;
   readonly variables: Variables;
   readonly session: SessionVariables;
+  /** The session's role: admission counts connections per role. */
+  readonly role: string;
 }
 
 /** Operation name, the shape of every variable, and the values of variables folded into constants. */
@@ -88,7 +91,7 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
     const params = bindParams(cached.compiled.params, request.variables, request.session);
     // SQL and parameters only at debug level: parameters are user data.
     if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ sql: cached.compiled.text, params }, 'statement');
-    const row = await runStatement(deps.pool, cached.statementName, cached.compiled.text, params, '$');
+    const row = await runStatement(deps.admission, request.role, cached.statementName, cached.compiled.text, params, '$');
     cached.compiled.sqlFields.forEach((alias, i) => values.set(alias, row[i] ?? null));
   }
   const needsIntrospection = cached.plan.rootFields.some((f) => f.kind === 'introspection');

@@ -13,5 +13,5 @@ export async function runMutation(request: QueryRequest, deps: QueryDependencies
     entry.inlinedVariables = [...context.inlinedVariables].sort();
     entry.set(cacheKey(request, entry.inlinedVariables), compiled);
   }
-  return executeMutation(deps.pool, compiled, request.variables, request.session);
+  return executeMutation(deps.admission, request.role, compiled, request.variables, request.session);
 }

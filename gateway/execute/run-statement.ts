@@ -1,29 +1,20 @@
-import type pg from 'pg';
-import { GatewayError, mapPostgresError } from '../errors/index.js';
+import { mapPostgresError } from '../errors/index.js';
+import type { Admission } from '../admission/index.js';
 
 /**
  * Runs one compiled statement as a named prepared statement (Postgres plans it once per
  * connection) and returns its single row as raw column texts. `rowMode: 'array'` keeps pg from
- * building objects; the JSON columns are `text`, which pg does not parse.
+ * building objects; the JSON columns are `text`, which pg does not parse. The connection comes
+ * through admission: a saturated pool answers a 503 after a bounded wait.
  */
-export async function runStatement(pool: pg.Pool, name: string, text: string, values: unknown[], path: string): Promise<(string | null)[]> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw new GatewayError('postgres-max-connections-error', 'no database connection became free in time; try again later', {
-      path: '$',
-      status: 503,
-      internal: { error: error instanceof Error ? error.message : String(error) },
-      cause: error,
-    });
-  }
+export async function runStatement(admission: Admission, role: string, name: string, text: string, values: unknown[], path: string): Promise<(string | null)[]> {
+  const client = await admission.connect(role);
   try {
     const result = await client.query<string[]>({ name, text, values, rowMode: 'array' });
     return (result.rows[0] ?? []) as (string | null)[];
   } catch (error) {
     throw mapPostgresError(error, path);
   } finally {
-    client.release();
+    admission.release(role, client);
   }
 }

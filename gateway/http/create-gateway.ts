@@ -18,6 +18,11 @@ import { useSluiceGraphQL } from './use-sluice-graphql.js';
 import { useRequestLog } from './use-request-log.js';
 import { useHasuraErrors } from './use-hasura-errors.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../events/delivery/index.js';
+import { createAdmission, watchSaturation, type Admission } from '../admission/index.js';
+import { createGatewayMetrics, type GatewayMetrics } from '../metrics/index.js';
+import { createDocumentValidator } from '../validate/index.js';
+import { createRequestReporter } from './report-request.js';
+import { createExplainHandler } from './handle-explain.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -37,6 +42,10 @@ export interface Gateway {
   readonly fetch: (request: Request) => Promise<Response>;
   /** Resolves once metadata is loaded and the schemas are built. */
   readonly ready: Promise<void>;
+  /** Request counters and latencies, pool and admission state (`GET /metrics` renders them). */
+  readonly metrics: GatewayMetrics;
+  /** The gate every request's connection passes through (per-role limits, bounded waiting). */
+  readonly admission: Admission;
   /** Stops background work (listeners, timers); the caller closes the HTTP server and the pool. */
   close(): Promise<void>;
 }
@@ -56,9 +65,23 @@ const packageVersion = (createRequire(import.meta.url)('../../package.json') as 
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { config, pool, logger } = options;
+  const backpressure = config.backpressure;
+  const admission = createAdmission({
+    pool,
+    poolMax: config.poolMax,
+    timeoutMs: config.poolTimeoutMs,
+    queueMax: backpressure?.queueMax ?? config.poolMax * 50,
+    roleLimits: backpressure?.roleConcurrency,
+    defaultRoleLimit: backpressure?.roleConcurrencyDefault,
+  });
+  const saturation = watchSaturation({ admission, pool, logger, warnAfterMs: backpressure?.saturationWarnMs ?? 10_000 });
+  const metrics = createGatewayMetrics({ pool, poolMax: config.poolMax, admission });
+  // The one reporter of finished requests (log line + metrics); a path answering without yoga calls it too.
+  const reportRequest = createRequestReporter(logger, metrics);
   const store = createMetadataStore(pool);
   const registry = new SchemaRegistry(pool, store, config, logger);
   const metadataApi = createMetadataApi({
+    admission,
     pool,
     store,
     introspect: () => registry.introspect(),
@@ -96,9 +119,29 @@ export function createGateway(options: GatewayOptions): Gateway {
       return registry.current().schemaFor(session.role, session.backendOnly);
     },
     plugins: [
-      useRequestLog(logger, sessions),
+      useRequestLog(reportRequest, sessions),
       useHasuraErrors(),
-      useRoutes({ pool, metadataApi, resolveSession, sessions, version: `v${packageVersion}`, logger, schemaHealth: () => registry.health() }),
+      useRoutes({
+        pool,
+        poolMax: config.poolMax,
+        metadataApi,
+        explain: createExplainHandler(
+          {
+            schemaFor: (role, backendOnly) => registry.current().schemaFor(role, backendOnly),
+            validateDocument: createDocumentValidator(),
+            admission,
+            stringifyNumeric: config.stringifyNumericTypes,
+          },
+          logger,
+        ),
+        metrics,
+        metricsSecrets: { adminSecret: config.adminSecret, metricsSecret: config.metricsSecret },
+        resolveSession,
+        sessions,
+        version: `v${packageVersion}`,
+        logger,
+        schemaHealth: () => registry.health(),
+      }),
       useSluiceGraphQL({
         sessionOf,
         // Dev mode only: nothing about permissions is revealed once an admin secret is set.
@@ -111,7 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
               }
             : undefined,
         execution: {
-          pool,
+          admission,
           planCache: new PlanCache<CachedQuery>(),
           mutationCache: new PlanCache<CompiledMutation>(),
           stringifyNumeric: config.stringifyNumericTypes,
@@ -148,8 +191,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     handle: (req, res) => void yoga(req, res),
     fetch: async (request) => yoga.fetch(request),
     ready,
+    metrics,
+    admission,
     async close() {
       closed = true;
+      saturation.stop();
       jwtVerifier?.close();
       await listener?.stop();
       await events?.stop();

@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { GatewayError } from '../errors/index.js';
+import { GatewayError, errorHeaders } from '../errors/index.js';
 import { executeQuery, runMutation, type CompiledMutation, type PlanCache, type QueryDependencies } from '../execute/index.js';
 import { createDocumentValidator, explainDenial } from '../validate/index.js';
 import type { Session } from '../session/index.js';
@@ -33,7 +33,10 @@ export interface SluiceGraphQLOptions {
  */
 function toGraphQLError(error: GatewayError, legacy = false): GraphQLError {
   const status = legacy || error.status === 503 ? error.status : 200;
-  return new GraphQLError(error.message, { extensions: { path: error.path, code: error.code, ...(error.hint ? { hint: error.hint } : {}), http: { status } } });
+  const headers = errorHeaders(error);
+  return new GraphQLError(error.message, {
+    extensions: { path: error.path, code: error.code, ...(error.hint ? { hint: error.hint } : {}), http: headers ? { status, headers } : { status } },
+  });
 }
 
 /** The result of an operation, written as Hasura does; `stringify` is what yoga sends. */
@@ -112,7 +115,7 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
           if (coerced.errors) {
             throw new GatewayError('validation-failed', coerced.errors[0]!.message, { path: '$.variableValues', status: 200 });
           }
-          const request = { schema: args.schema, document: args.document, operation, variables: coerced.coerced, session: session.variables };
+          const request = { schema: args.schema, document: args.document, operation, variables: coerced.coerced, session: session.variables, role: session.role };
           const data = operation.operation === 'mutation' ? await runMutation(request, options.execution) : await executeQuery(request, options.execution);
           return { data: {}, stringify: () => `{"data":${data}}` };
         } catch (error) {

@@ -4,7 +4,7 @@
  * body in Hasura's shapes. Requests of one gateway run one at a time, so two admin calls never
  * race on the same resource version.
  */
-import { isGatewayError, toRestErrorBody } from '../errors/index.js';
+import { errorHeaders, isGatewayError, toRestErrorBody } from '../errors/index.js';
 import type { ApiResponse, MetadataApiOptions } from './metadata-api-options.js';
 import { metadataRegistry, queryV1Registry, queryV2Registry, type OperationRegistry } from './operation-registries.js';
 import { runRequest } from './run-request.js';
@@ -24,13 +24,19 @@ export function createMetadataApi(options: MetadataApiOptions): MetadataApi {
     return run;
   }
 
+  const admission = options.admission;
+  const runAdmitted = admission
+    ? (body: unknown, registry: OperationRegistry) => admission.admit('admin', () => runRequest(body, registry, options))
+    : (body: unknown, registry: OperationRegistry) => runRequest(body, registry, options);
+
   async function handle(body: unknown, registry: OperationRegistry): Promise<ApiResponse> {
     try {
-      return { status: 200, body: await serialized(() => runRequest(body, registry, options)) };
+      return { status: 200, body: await serialized(() => runAdmitted(body, registry)) };
     } catch (error) {
       if (isGatewayError(error)) {
-        if (error.status >= 500) options.logger.error({ err: error }, 'admin request failed');
-        return { status: error.status, body: toRestErrorBody(error, true) };
+        // A saturated pool is load, not a fault of the request or the gateway: no error line each time.
+        if (error.status >= 500 && error.status !== 503) options.logger.error({ err: error }, 'admin request failed');
+        return { status: error.status, body: toRestErrorBody(error, true), headers: errorHeaders(error) };
       }
       // Anything we did not raise on purpose is a bug: log it, show nothing of it.
       options.logger.error({ err: error }, 'unexpected error in admin request');

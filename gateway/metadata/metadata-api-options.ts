@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseModel } from '../../schema/model/database-model.js';
 import type { MetadataStore } from './metadata-store.js';
+import type { Admission } from '../admission/index.js';
 
 export interface MetadataApiOptions {
   /** The gateway's pool; read-only by default, so writes open `BEGIN READ WRITE` themselves. */
@@ -17,10 +18,14 @@ export interface MetadataApiOptions {
    * that configures such a table (a permission, a relationship, …) first gives it one.
    */
   readonly autoTrackSchemas?: readonly string[] | undefined;
+  /** The gateway's admission: an admin request waits for a slot like any other, boundedly. */
+  readonly admission?: Admission | undefined;
 }
 
 /** What the HTTP layer sends back: a status and a JSON body. */
 export interface ApiResponse {
   readonly status: number;
   readonly body: unknown;
+  /** Extra response headers (`Retry-After` on a 503). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
