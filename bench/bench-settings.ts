@@ -10,6 +10,10 @@ export interface BenchSettings {
   readonly concurrency: readonly number[];
   /** Workload names to run, in table order. */
   readonly workloads: readonly string[];
+  /** Chinook copies to measure at, ascending (the data grows between them). */
+  readonly scales: readonly number[];
+  /** Whether to start PostGraphile and measure it beside Sluice. */
+  readonly postgraphile: boolean;
   /** Sluice's pool size; the raw-SQL pool gets the same. */
   readonly poolMax: number;
   /** A request slower than this counts as an error. */
@@ -29,12 +33,19 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
   return text ? text.split(',').map((part) => part.trim()) : undefined;
 }
 
-export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
-  const concurrency = (list(env, 'BENCH_CONCURRENCY') ?? ['1', '32']).map((part) => {
+function integers(env: NodeJS.ProcessEnv, name: string, fallback: string[], max: number): number[] {
+  return (list(env, name) ?? fallback).map((part) => {
     const value = Number(part);
-    if (!Number.isInteger(value) || value < 1 || value > 1024) throw new Error(`BENCH_CONCURRENCY must list integers from 1 to 1024, got ${JSON.stringify(part)}`);
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must list integers from 1 to ${max}, got ${JSON.stringify(part)}`);
     return value;
   });
+}
+
+export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  const concurrency = integers(env, 'BENCH_CONCURRENCY', ['1', '32', '128'], 1024);
+  const scales = [...new Set(integers(env, 'BENCH_SCALE', ['1'], 1000))].sort((a, b) => a - b);
+  const peer = env.BENCH_POSTGRAPHILE?.trim() ?? '1';
+  if (peer !== '0' && peer !== '1') throw new Error(`BENCH_POSTGRAPHILE must be 0 or 1, got ${JSON.stringify(peer)}`);
   const known = workloads.map((w) => w.name);
   const chosen = list(env, 'BENCH_WORKLOADS') ?? known;
   const unknown = chosen.filter((name) => !known.includes(name));
@@ -44,6 +55,8 @@ export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     warmupS: positive(env, 'BENCH_WARMUP_S', 2, 60),
     concurrency,
     workloads: known.filter((name) => chosen.includes(name)),
+    scales,
+    postgraphile: peer === '1',
     poolMax: 20,
     requestTimeoutMs: 30_000,
   };

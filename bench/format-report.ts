@@ -1,79 +1,169 @@
 /**
- * The results as Markdown: what ran where, then one row per workload and concurrency. Numbers are
- * rounded for reading, not for comparison across machines (see README, "How to read the table").
+ * The results as Markdown: what ran where, then per data scale one row per workload and
+ * concurrency (Sluice, PostGraphile, the raw-SQL floor and the ratios), then the issue's targets
+ * at concurrency 32 checked against those rows. Numbers are rounded for reading, not for
+ * comparison across machines (see README, "How to read the table").
  */
 import type { LoadResult } from './load-job.js';
+import type { Machine } from './machine-info.js';
 
-export interface MachineInfo {
-  readonly date: string;
-  readonly commit: string;
-  readonly node: string;
-  readonly os: string;
-  readonly cpus: string;
-  readonly memory: string;
+export interface MachineInfo extends Machine {
   readonly postgres: string;
-  /** 1-minute load average before and after the run: other processes on a shared host show here. */
-  readonly load: string;
   readonly settings: string;
   readonly statementCounting: string;
+  /** Versions and Node of the peer, or "not run — <reason>". */
+  readonly postgraphile: string;
+  /** One line per scale: sizes and how long generating it took. */
+  readonly data: readonly string[];
 }
 
 export interface ResultRow {
+  readonly scale: number;
   readonly workload: string;
   readonly concurrency: number;
   readonly sluice: LoadResult;
+  /** null when PostGraphile did not run. */
+  readonly postgraphile: LoadResult | null;
   /** null for the mutation (no raw-SQL floor in this version). */
   readonly raw: LoadResult | null;
-  /** null when pg_stat_statements is not available. */
-  readonly statementsPerRequest: number | null;
-  readonly peakRssBytes: number;
+  /** null when pg_stat_statements is not available (or the peer did not run). */
+  readonly statementsPerRequest: { readonly sluice: number | null; readonly postgraphile: number | null };
+  readonly rootFields: number;
+  readonly kind: 'query' | 'mutation';
+  readonly peakRssBytes: { readonly sluice: number; readonly postgraphile: number | null };
 }
 
 const na = 'n/a';
+/** The concurrency at which the issue's targets are stated. */
+const targetConcurrency = 32;
 
-function fixed(value: number | null, digits: number): string {
-  return value === null ? na : value.toFixed(digits);
+function fixed(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined ? na : value.toFixed(digits);
 }
 
-function rate(value: number): string {
+function rate(result: LoadResult | null): string {
+  if (!result) return na;
+  const value = result.requestsPerSecond;
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
 }
 
-function errors(result: LoadResult): string {
-  return result.warmupErrors > 0 ? `${result.errors} (+${result.warmupErrors} in warm-up)` : String(result.errors);
+function errors(result: LoadResult | null): string {
+  if (!result) return na;
+  return result.warmupErrors > 0 ? `${result.errors} (+${result.warmupErrors})` : String(result.errors);
 }
 
-export function formatReport(machine: MachineInfo, rows: readonly ResultRow[], descriptions: ReadonlyMap<string, string>): string {
+function ratio(a: LoadResult, b: LoadResult | null, percent: boolean): string {
+  if (!b || b.requestsPerSecond <= 0) return na;
+  const value = a.requestsPerSecond / b.requestsPerSecond;
+  return percent ? `${(100 * value).toFixed(0)} %` : `${value.toFixed(2)}×`;
+}
+
+function megabytes(bytes: number | null): string {
+  return bytes === null || bytes === 0 ? na : (bytes / 2 ** 20).toFixed(0);
+}
+
+function resultTable(rows: readonly ResultRow[]): string[] {
   const lines = [
-    '# Sluice benchmark',
+    '| workload | conc. | Sluice req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | raw SQL req/s | p50 ms | p99 ms | Sluice / PostGraphile | Sluice / raw | errors S / PG / raw | SQL stmts/req S / PG | peak RSS MB S / PG |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of rows) {
+    const { sluice, postgraphile: peer, raw } = row;
+    lines.push(
+      `| ${row.workload} | ${row.concurrency} | ${rate(sluice)} | ${fixed(sluice.p50Ms, 2)} | ${fixed(sluice.p99Ms, 2)} | ` +
+        `${rate(peer)} | ${fixed(peer?.p50Ms, 2)} | ${fixed(peer?.p99Ms, 2)} | ` +
+        `${rate(raw)} | ${fixed(raw?.p50Ms, 2)} | ${fixed(raw?.p99Ms, 2)} | ` +
+        `${ratio(sluice, peer, false)} | ${ratio(sluice, raw, true)} | ` +
+        `${errors(sluice)} / ${errors(peer)} / ${errors(raw)} | ` +
+        `${fixed(row.statementsPerRequest.sluice, 2)} / ${fixed(row.statementsPerRequest.postgraphile, 2)} | ` +
+        `${megabytes(row.peakRssBytes.sluice)} / ${megabytes(row.peakRssBytes.postgraphile)} |`,
+    );
+  }
+  return lines;
+}
+
+interface TargetCheck {
+  readonly target: string;
+  /** Workload → whether it meets the target and the figure shown. */
+  readonly results: ReadonlyArray<{ readonly workload: string; readonly met: boolean; readonly figure: string }>;
+}
+
+function verdict(check: TargetCheck): string {
+  if (check.results.length === 0) return `| ${check.target} | not measured | |`;
+  const missed = check.results.filter((r) => !r.met);
+  const figures = check.results.map((r) => `${r.workload} ${r.figure}${r.met ? '' : ' ✗'}`).join(', ');
+  return `| ${check.target} | ${missed.length === 0 ? 'met' : `**not met** (${missed.length} of ${check.results.length})`} | ${figures} |`;
+}
+
+function targetChecks(rows: readonly ResultRow[]): TargetCheck[] {
+  const at = rows.filter((row) => row.concurrency === targetConcurrency);
+  const withPeer = at.filter((row) => row.postgraphile && row.postgraphile.requestsPerSecond > 0);
+  const times = (row: ResultRow): number => row.sluice.requestsPerSecond / row.postgraphile!.requestsPerSecond;
+  const reads = withPeer.filter((row) => row.kind === 'query');
+  const wideAndNested = withPeer.filter((row) => ['wide_list', 'nested_2', 'nested_3'].includes(row.workload));
+  const floors = at.filter((row) => ['by_pk', 'filter_order_limit'].includes(row.workload) && row.raw && row.raw.requestsPerSecond > 0);
+  const counted = at.filter((row) => row.statementsPerRequest.sluice !== null);
+  const p99 = withPeer.filter((row) => row.sluice.p99Ms !== null && row.postgraphile!.p99Ms !== null);
+  return [
+    { target: 'throughput ≥ 1.5× PostGraphile on every read workload', results: reads.map((row) => ({ workload: row.workload, met: times(row) >= 1.5, figure: `${times(row).toFixed(2)}×` })) },
+    { target: 'throughput ≥ 3× PostGraphile on wide and nested', results: wideAndNested.map((row) => ({ workload: row.workload, met: times(row) >= 3, figure: `${times(row).toFixed(2)}×` })) },
+    {
+      target: "p99 lower than PostGraphile's",
+      results: p99.map((row) => ({ workload: row.workload, met: row.sluice.p99Ms! < row.postgraphile!.p99Ms!, figure: `${row.sluice.p99Ms!.toFixed(1)} vs ${row.postgraphile!.p99Ms!.toFixed(1)} ms` })),
+    },
+    {
+      target: 'Sluice ≥ 60 % of the raw-SQL floor on by_pk and filtered lists',
+      results: floors.map((row) => {
+        const share = row.sluice.requestsPerSecond / row.raw!.requestsPerSecond;
+        return { workload: row.workload, met: share >= 0.6, figure: `${(100 * share).toFixed(0)} %` };
+      }),
+    },
+    {
+      target: 'one statement per root field',
+      results: counted.map((row) => ({
+        workload: row.workload,
+        met: Math.abs(row.statementsPerRequest.sluice! - row.rootFields) < 0.01,
+        figure: `${row.statementsPerRequest.sluice!.toFixed(2)} for ${row.rootFields}`,
+      })),
+    },
+  ];
+}
+
+export function formatReport(machine: MachineInfo, rows: readonly ResultRow[], descriptions: ReadonlyMap<string, string>, notes: readonly string[] = []): string {
+  const lines = [
+    '# Sluice benchmark: Sluice, PostGraphile v5 and the raw-SQL floor',
     '',
+    ...notes.map((note) => `> ${note}`),
+    ...(notes.length > 0 ? [''] : []),
     `- date: ${machine.date}`,
     `- commit: ${machine.commit}`,
     `- machine: ${machine.cpus}, ${machine.memory}, ${machine.os}`,
-    `- Node ${machine.node}, PostgreSQL ${machine.postgres} (embedded, fsync off, same host)`,
+    `- Node ${machine.node} (harness and Sluice), PostgreSQL ${machine.postgres} (embedded, fsync off, same host)`,
+    `- PostGraphile: ${machine.postgraphile}`,
     `- load average (1 min): ${machine.load}`,
     `- settings: ${machine.settings}`,
     `- SQL statements per request: ${machine.statementCounting}`,
-    '',
-    '| workload | conc. | Sluice req/s | p50 ms | p99 ms | errors | raw SQL req/s | raw p50 ms | raw p99 ms | Sluice / raw | SQL stmts/req | peak RSS MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...machine.data.map((line) => `- data: ${line}`),
   ];
-  for (const row of rows) {
-    const { sluice, raw } = row;
-    const ratio = raw && raw.requestsPerSecond > 0 ? `${((100 * sluice.requestsPerSecond) / raw.requestsPerSecond).toFixed(0)} %` : na;
-    lines.push(
-      `| ${row.workload} | ${row.concurrency} | ${rate(sluice.requestsPerSecond)} | ${fixed(sluice.p50Ms, 2)} | ${fixed(sluice.p99Ms, 2)} | ${errors(sluice)} | ` +
-        `${raw ? rate(raw.requestsPerSecond) : na} | ${raw ? fixed(raw.p50Ms, 2) : na} | ${raw ? fixed(raw.p99Ms, 2) : na} | ${ratio} | ` +
-        `${fixed(row.statementsPerRequest, 2)} | ${(row.peakRssBytes / 2 ** 20).toFixed(0)} |`,
-    );
+  for (const scale of [...new Set(rows.map((row) => row.scale))]) {
+    const ofScale = rows.filter((row) => row.scale === scale);
+    lines.push('', `## Chinook ×${scale}`, '', ...resultTable(ofScale));
+    const checks = targetChecks(ofScale);
+    if (ofScale.some((row) => row.concurrency === targetConcurrency)) {
+      lines.push('', `Targets (issue 7, item 2) at concurrency ${targetConcurrency}, Chinook ×${scale}:`, '', '| target | result | figures |', '| --- | --- | --- |');
+      for (const check of checks) lines.push(verdict(check));
+      lines.push('| memory flat over a 10-minute soak | see `npm run bench:soak` (`results/soak-latest.md`) | |');
+    }
   }
   lines.push('', 'Workloads:', '');
   for (const name of new Set(rows.map((row) => row.workload))) lines.push(`- \`${name}\`: ${descriptions.get(name) ?? ''}`);
   lines.push(
     '',
     'req/s counts successful requests completed in the measured window; latencies are of those requests. ' +
-      'raw SQL runs the statements Sluice generated, with the same parameters, on a pg.Pool of the same size (named prepared statements). ' +
-      'PostGraphile is not compared in this version. See bench/README.md for caveats.',
+      'errors: failed requests in the window, (+n) during warm-up. ' +
+      'raw SQL runs the statements Sluice generated, with the same parameters, on a pg.Pool of the same size (named prepared statements): the floor. ' +
+      'Sluice / PostGraphile is the throughput ratio (above 1× Sluice is faster); Sluice / raw is Sluice\'s share of the floor. ' +
+      'Peak RSS: Sluice runs inside the harness process (included); PostGraphile is its own process. See bench/README.md for caveats.',
     '',
   );
   return lines.join('\n');

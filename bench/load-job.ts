@@ -3,16 +3,40 @@
  * not share Sluice's event loop), and the summary of one run.
  */
 import type { CapturedStatement } from './start-sluice.js';
+import type { Dialect } from './workloads.js';
 
 export type LoadTarget =
-  /** POST the workload's GraphQL requests to Sluice. */
-  | { readonly kind: 'graphql'; readonly url: string; readonly workload: string }
+  /** POST GraphQL requests to Sluice or PostGraphile. */
+  | {
+      readonly kind: 'graphql';
+      readonly url: string;
+      /** Request i is of workload i % length (one workload for a timed run, all for the soak). */
+      readonly workloads: readonly string[];
+      readonly dialect: Dialect;
+      /** Chinook copies loaded (some workloads spread their keys over them). */
+      readonly scale: number;
+      /**
+       * A new TCP connection per request, closed after the answer (`Connection: close`), like a
+       * serverless function that cannot keep one: the burst. Otherwise keep-alive.
+       */
+      readonly freshConnections?: boolean;
+    }
   /** Run the captured statements directly on Postgres, cycling through them like the variants. */
   | {
       readonly kind: 'sql';
       readonly url: string;
       /** Sluice's pool size and statement timeout, so both sides run under the same limits. */
       readonly poolMax: number;
+      readonly statementTimeoutMs: number;
+      readonly statements: readonly CapturedStatement[];
+    }
+  /**
+   * Each request opens its own Postgres connection, runs one captured statement and closes it:
+   * serverless functions talking to the database without a gateway (the burst's other side).
+   */
+  | {
+      readonly kind: 'sql-connect';
+      readonly url: string;
       readonly statementTimeoutMs: number;
       readonly statements: readonly CapturedStatement[];
     };
@@ -39,6 +63,9 @@ export interface LoadResult {
   /** Latency of the successful requests, milliseconds; null when there were none. */
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
+  readonly maxMs: number | null;
+  /** Failures in the window by kind (`HTTP 503`, `ECONNRESET`, SQLSTATE `53300` …). */
+  readonly errorKinds: Readonly<Record<string, number>>;
   /** The first failure's message, for the log. */
   readonly firstError?: string;
 }
@@ -48,6 +75,22 @@ export function percentile(sorted: Float64Array, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(rank, 1)) - 1]!;
+}
+
+/**
+ * A short name for a failure, to count failures by kind: the HTTP status, a Node socket error code
+ * or a Postgres SQLSTATE with its message.
+ */
+export function errorKind(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('E')) return `SQLSTATE ${code} (${error.message.slice(0, 60)})`;
+    if (typeof code === 'string') return code;
+    const http = /^HTTP \d+/.exec(error.message);
+    if (http) return http[0];
+    return error.message.slice(0, 60);
+  }
+  return String(error).slice(0, 60);
 }
 
 // A key, not a value: `"errors"` as a string value (a track named so) is followed by `,` or `}`.

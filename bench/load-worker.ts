@@ -8,25 +8,40 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { sessionOptions } from '../gateway/database/index.js';
-import { hasErrors, percentile, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
+import { errorKind, hasErrors, percentile, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
 import { findWorkload, requestBody } from './workloads.js';
 
 /** Sends request number `i`; resolves true on success, false or a rejection on failure. */
 type Send = (i: number) => Promise<boolean>;
 type SqlTarget = Extract<LoadTarget, { kind: 'sql' }>;
+type GraphqlTarget = Extract<LoadTarget, { kind: 'graphql' }>;
+type SqlConnectTarget = Extract<LoadTarget, { kind: 'sql-connect' }>;
 
-function graphqlSender(job: LoadJob, url: string, workloadName: string): { send: Send; close(): Promise<void> } {
-  const workload = findWorkload(workloadName);
-  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
+function graphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send; close(): Promise<void> } {
+  const chosen = target.workloads.map(findWorkload);
+  // Keep-alive with one socket per loop, or none at all: a fresh connection per request.
+  const agent = target.freshConnections ? false : new Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const headers = target.freshConnections ? { connection: 'close' } : {};
   const tag = `bench-${process.pid}-${Date.now()}`;
   // Bodies of the repeating variants are built once, so the client spends its CPU on HTTP only.
-  const bodies = Array.from({ length: workload.variants }, (_, i) => requestBody(workload, i, tag));
+  const bodies = chosen.map((workload) =>
+    Array.from({ length: workload.variants }, (_, i) => requestBody(workload, i, tag, target.dialect, target.scale)),
+  );
   const send: Send = (i) =>
     new Promise((resolve, reject) => {
-      const body = workload.kind === 'query' ? bodies[i % bodies.length]! : requestBody(workload, i, tag);
+      const which = i % chosen.length;
+      const workload = chosen[which]!;
+      const variants = bodies[which]!;
+      const n = Math.floor(i / chosen.length);
+      const body = workload.kind === 'query' ? variants[n % variants.length]! : requestBody(workload, i, tag, target.dialect, target.scale);
       const req = request(
-        url,
-        { method: 'POST', agent, timeout: job.requestTimeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        target.url,
+        {
+          method: 'POST',
+          agent,
+          timeout: job.requestTimeoutMs,
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,7 +57,25 @@ function graphqlSender(job: LoadJob, url: string, workloadName: string): { send:
       req.on('error', reject);
       req.end(body);
     });
-  return { send, close: async () => agent.destroy() };
+  return { send, close: async () => (agent ? agent.destroy() : undefined) };
+}
+
+/** A new connection per request: connect, run one statement, disconnect (the cold function). */
+function sqlConnectSender(target: SqlConnectTarget): { send: Send; close(): Promise<void> } {
+  const send: Send = async (i) => {
+    const { sql, params } = target.statements[i % target.statements.length]!;
+    const client = new pg.Client({ connectionString: target.url, application_name: 'sluice-bench-direct', statement_timeout: target.statementTimeoutMs });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const result = await client.query({ text: sql, values: params as unknown[], rowMode: 'array' });
+      if (result.rows.length !== 1) throw new Error(`expected one row, got ${result.rows.length}`);
+      return true;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  return { send, close: async () => undefined };
 }
 
 function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
@@ -67,8 +100,9 @@ function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
 
 async function runJob(job: LoadJob): Promise<LoadResult> {
   const { target } = job;
-  const sender = target.kind === 'graphql' ? graphqlSender(job, target.url, target.workload) : sqlSender(target);
+  const sender = target.kind === 'graphql' ? graphqlSender(job, target) : target.kind === 'sql' ? sqlSender(target) : sqlConnectSender(target);
   const latencies: number[] = [];
+  const errorKinds: Record<string, number> = {};
   let errors = 0;
   let warmupErrors = 0;
   let firstError: string | undefined;
@@ -81,10 +115,12 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       const i = next++;
       const begin = performance.now();
       let ok: boolean;
+      let failure: unknown;
       try {
         ok = await sender.send(i);
       } catch (error) {
         ok = false;
+        failure = error;
         firstError ??= error instanceof Error ? error.message : String(error);
       }
       const end = performance.now();
@@ -92,7 +128,11 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
         if (!ok) warmupErrors++;
       } else if (end <= endAt) {
         if (ok) latencies.push(end - begin);
-        else errors++;
+        else {
+          errors++;
+          const kind = errorKind(failure);
+          errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+        }
       }
     }
   };
@@ -111,6 +151,8 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
     requestsPerSecond: sorted.length / durationS,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
+    maxMs: sorted.length > 0 ? sorted[sorted.length - 1]! : null,
+    errorKinds,
     ...(firstError === undefined ? {} : { firstError }),
   };
 }

@@ -1,90 +1,45 @@
 /**
- * `npm run bench`: starts a throwaway embedded Postgres with Chinook, Sluice in this process on
- * 127.0.0.1, and for each workload and concurrency runs a load worker against Sluice, then
- * against the same SQL on Postgres directly (the raw-SQL floor). Prints a Markdown table and
- * writes it to bench/results/latest.md. Everything it starts it stops, also on error, Ctrl-C or
- * when the overall deadline passes.
+ * `npm run bench`: starts a throwaway embedded Postgres with Chinook, Sluice in this process and
+ * PostGraphile v5 as a child process, both on 127.0.0.1 against the same database, and for each
+ * data scale, workload and concurrency runs a load worker against Sluice, PostGraphile and the same
+ * SQL Sluice generated on Postgres directly (the raw-SQL floor). Prints a Markdown table and writes
+ * it to bench/results/latest.md. Everything it starts it stops, also on error, Ctrl-C or when the
+ * overall deadline passes.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { createLogger } from '../gateway/logging/index.js';
-import { readBenchSettings } from './bench-settings.js';
+import { readBenchSettings, type BenchSettings } from './bench-settings.js';
+import { createBenchSession } from './bench-session.js';
 import { checkWorkload } from './check-workload.js';
 import { createStatementCounter, type StatementCounter } from './count-statements.js';
-import { formatReport, type MachineInfo, type ResultRow } from './format-report.js';
-import { hasErrors, type LoadJob } from './load-job.js';
+import { formatReport, type ResultRow } from './format-report.js';
+import { growChinook } from './grow-chinook.js';
+import { hasErrors, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
+import { describeMachine, loadNow } from './machine-info.js';
 import { runLoad } from './run-load.js';
 import { sampleRss } from './sample-rss.js';
+import { startPostGraphile, type RunningPostGraphile } from './start-postgraphile.js';
 import { benchDataDir, startBenchPostgres, type BenchPostgres } from './start-postgres.js';
 import { startSluice, type RunningSluice } from './start-sluice.js';
-import { findWorkload, requestBody, workloads } from './workloads.js';
+import { findWorkload, requestBody, workloads, type Dialect, type Workload } from './workloads.js';
 
 const resultsPath = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 /** Requests sent one by one to count statements per request. */
 const countingRequests = 20;
-/** Embedded Postgres start (twice), migrations, schema load; generous on a slow shared machine. */
-const startupAllowanceMs = 180_000;
+/** Embedded Postgres start (twice), migrations, schema load, PostGraphile's install and start. */
+const startupAllowanceMs = 600_000;
+/** Generating the copies: about 10 s for ×10 and a minute for ×100 on the development machine. */
+const growAllowanceMsPerCopy = 3_000;
 
 const settings = readBenchSettings(process.env);
-const logger = createLogger('warn');
-const dataDir = benchDataDir();
-/** Start-up in progress: an abort waits for it, so that what it started gets stopped too. */
-let starting: Promise<unknown> | undefined;
-let postgres: BenchPostgres | undefined;
-let sluice: RunningSluice | undefined;
-let counter: StatementCounter | undefined;
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
-async function cleanup(): Promise<void> {
-  await counter?.close().catch(() => undefined);
-  await sluice?.close().catch((error: unknown) => logger.error({ err: error }, 'closing Sluice failed'));
-  await postgres?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping Postgres failed'));
-  counter = undefined;
-  sluice = undefined;
-  postgres = undefined;
-  // Also when Postgres never finished starting (it is stopped by then: see `abort`).
-  await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
-}
-
-function abort(reason: string, code: number): void {
-  process.stderr.write(`bench: ${reason}; cleaning up\n`);
-  const force = setTimeout(() => process.exit(code), 20_000);
-  force.unref();
-  void (starting ?? Promise.resolve())
-    .catch(() => undefined)
-    .then(cleanup)
-    .finally(() => process.exit(code));
-}
-
-function commit(): string {
-  try {
-    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'gateway', 'schema'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${hash} (gateway/ or schema/ modified)` : hash;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function machineInfo(postgresVersion: string, statementStats: boolean, loadAtStart: number): MachineInfo {
-  const cpuList = cpus();
-  return {
-    date: new Date().toISOString(),
-    commit: commit(),
-    node: process.version,
-    os: `${platform()} ${release()}`,
-    cpus: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`,
-    memory: `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
-    postgres: postgresVersion,
-    load: `${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end, on ${cpuList.length} CPUs`,
-    settings:
-      `${settings.durationS} s measured after ${settings.warmupS} s warm-up per run, concurrency ${settings.concurrency.join('/')}, ` +
-      `pool ${settings.poolMax} connections (Sluice and raw SQL alike), client in a separate process, all on 127.0.0.1`,
-    statementCounting: statementStats
-      ? `pg_stat_statements, ${countingRequests} sequential requests per workload, without BEGIN/COMMIT/ROLLBACK and set_config`
-      : 'n/a (pg_stat_statements is not available in this Postgres build)',
-  };
+function deadlineMs(s: BenchSettings): number {
+  const runsPerScale = s.workloads.length * s.concurrency.length * (s.postgraphile ? 3 : 2);
+  const perRun = (s.warmupS + s.durationS) * 1000 + 15_000;
+  return startupAllowanceMs + s.scales.length * runsPerScale * perRun + Math.max(...s.scales) * growAllowanceMsPerCopy;
 }
 
 async function post(url: string, body: string): Promise<void> {
@@ -93,75 +48,166 @@ async function post(url: string, body: string): Promise<void> {
   if (response.status !== 200 || hasErrors(text)) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
 }
 
-async function main(): Promise<void> {
-  const loadAtStart = loadavg()[0]!;
-  const runs = settings.workloads.length * settings.concurrency.length * 2;
-  const deadlineMs = startupAllowanceMs + runs * ((settings.warmupS + settings.durationS) * 1000 + 15_000);
-  setTimeout(() => abort(`not finished after ${Math.round(deadlineMs / 1000)} s`, 2), deadlineMs).unref();
-  process.once('SIGINT', () => abort('interrupted', 130));
-  process.once('SIGTERM', () => abort('terminated', 143));
-
-  process.stderr.write('bench: starting embedded Postgres and Sluice\n');
-  const started = startBenchPostgres(dataDir, logger);
-  starting = started;
-  postgres = await started;
-  const startedSluice = startSluice(postgres.url, settings.poolMax);
-  starting = startedSluice;
-  sluice = await startedSluice;
-  counter = await createStatementCounter(postgres.url, postgres.statementStats);
-  starting = undefined;
-  const running = sluice;
-  const rows: ResultRow[] = [];
-  for (const name of settings.workloads) {
-    const workload = findWorkload(name);
-    await checkWorkload(running.graphqlUrl, workload);
-    const tag = `count-${Date.now()}`;
-    const statementsPerRequest = await counter.perRequest(countingRequests, (i) => post(running.graphqlUrl, requestBody(workload, i, tag)));
-    // One request per variant with statement logging on: the exact SQL and parameters Sluice ran.
-    const statements =
-      workload.kind === 'query'
-        ? await running.capture(async () => {
-            for (let i = 0; i < workload.variants; i++) await post(running.graphqlUrl, requestBody(workload, i, tag));
-          })
-        : [];
-    if (workload.kind === 'query' && statements.length !== workload.variants) {
-      throw new Error(`${name}: captured ${statements.length} statements for ${workload.variants} requests; expected one each`);
-    }
-    for (const concurrency of settings.concurrency) {
-      const base = { concurrency, warmupMs: settings.warmupS * 1000, durationMs: settings.durationS * 1000, requestTimeoutMs: settings.requestTimeoutMs };
-      process.stderr.write(`bench: ${name} at concurrency ${concurrency}: Sluice`);
-      const rss = sampleRss();
-      let peakRssBytes = 0;
-      const sluiceResult = await runLoad({ ...base, target: { kind: 'graphql', url: running.graphqlUrl, workload: name } } satisfies LoadJob).finally(() => {
-        peakRssBytes = rss.stop();
-      });
-      let raw = null;
-      if (statements.length > 0) {
-        process.stderr.write(', raw SQL');
-        raw = await runLoad({
-          ...base,
-          target: { kind: 'sql', url: postgres.url, poolMax: running.poolMax, statementTimeoutMs: running.statementTimeoutMs, statements },
-        });
-      }
-      process.stderr.write(`: ${Math.round(sluiceResult.requestsPerSecond)} req/s${raw ? ` vs ${Math.round(raw.requestsPerSecond)}` : ''}\n`);
-      for (const [side, result] of [['Sluice', sluiceResult], ['raw SQL', raw]] as const) {
-        if (result?.firstError) process.stderr.write(`bench:   ${side} error (${result.errors + result.warmupErrors} in all): ${result.firstError}\n`);
-      }
-      rows.push({ workload: name, concurrency, sluice: sluiceResult, raw, statementsPerRequest, peakRssBytes });
-    }
+/** Rows of the tables the workloads read, for the report's data line. */
+async function dataSizes(postgres: BenchPostgres): Promise<string> {
+  const client = new pg.Client({ connectionString: postgres.url, application_name: 'sluice-bench' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ artists: string; albums: string; tracks: string }>(
+      'SELECT (SELECT count(*) FROM artist) AS artists, (SELECT count(*) FROM album) AS albums, (SELECT count(*) FROM track) AS tracks',
+    );
+    const row = rows[0]!;
+    const n = (text: string): string => Number(text).toLocaleString('en-US');
+    return `${n(row.artists)} artists, ${n(row.albums)} albums, ${n(row.tracks)} tracks`;
+  } finally {
+    await client.end();
   }
-  const report = formatReport(machineInfo(postgres.version, postgres.statementStats, loadAtStart), rows, new Map(workloads.map((w) => [w.name, w.description])));
-  process.stdout.write(`${report}\n`);
-  await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  await writeFile(resultsPath, report);
-  process.stderr.write(`bench: written to ${resultsPath}\n`);
 }
 
-try {
-  await main();
-} catch (error) {
-  process.exitCode = 1;
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-} finally {
-  await cleanup();
+interface Sides {
+  readonly postgres: BenchPostgres;
+  readonly sluice: RunningSluice;
+  readonly counter: StatementCounter;
+  /** undefined when PostGraphile did not start (the reason is in the report). */
+  readonly peer: RunningPostGraphile | undefined;
 }
+
+function reportErrors(side: string, result: LoadResult | null): void {
+  if (result?.firstError) log(`  ${side} error (${result.errors + result.warmupErrors} in all): ${result.firstError}`);
+}
+
+/** Runs a load job while sampling the server's RSS (`pid`, or this process: Sluice runs in it). */
+async function runWithRss(job: LoadJob, pid?: number): Promise<{ result: LoadResult; peakRss: number }> {
+  const rss = sampleRss(pid);
+  try {
+    const result = await runLoad(job);
+    return { result, peakRss: rss.stop() };
+  } finally {
+    rss.stop();
+  }
+}
+
+/** Checks, counts and measures one workload at one scale on every side. */
+async function measureWorkload(sides: Sides, workload: Workload, scale: number, notes: string[]): Promise<ResultRow[]> {
+  const { sluice, postgres, counter } = sides;
+  const name = workload.name;
+  const shape = await checkWorkload(sluice.graphqlUrl, workload, 'sluice', scale);
+  let peer = sides.peer;
+  if (peer) {
+    const peerShape = await checkWorkload(peer.graphqlUrl, workload, 'postgraphile', scale).catch((error: unknown) => {
+      notes.push(`×${scale} ${name}: PostGraphile not measured: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (peerShape && (peerShape.rows !== shape.rows || peerShape.values !== shape.values)) {
+      notes.push(
+        `×${scale} ${name}: PostGraphile not measured: its answer has ${peerShape.rows} rows and ${peerShape.values} values, Sluice's ${shape.rows} and ${shape.values}`,
+      );
+    }
+    if (!peerShape || peerShape.rows !== shape.rows || peerShape.values !== shape.values) peer = undefined;
+  }
+  const tag = `count-${Date.now()}`;
+  const count = (url: string, dialect: Dialect): Promise<number | null> =>
+    counter.perRequest(countingRequests, (i) => post(url, requestBody(workload, i, `${tag}-${dialect}`, dialect, scale)));
+  const statementsPerRequest = { sluice: await count(sluice.graphqlUrl, 'sluice'), postgraphile: peer ? await count(peer.graphqlUrl, 'postgraphile') : null };
+  // One request per variant with statement logging on: the exact SQL and parameters Sluice ran.
+  const statements =
+    workload.kind === 'query'
+      ? await sluice.capture(async () => {
+          for (let i = 0; i < workload.variants; i++) await post(sluice.graphqlUrl, requestBody(workload, i, tag, 'sluice', scale));
+        })
+      : [];
+  if (workload.kind === 'query' && statements.length !== workload.variants) {
+    throw new Error(`${name}: captured ${statements.length} statements for ${workload.variants} requests; expected one each`);
+  }
+  const rows: ResultRow[] = [];
+  for (const concurrency of settings.concurrency) {
+    const base = { concurrency, warmupMs: settings.warmupS * 1000, durationMs: settings.durationS * 1000, requestTimeoutMs: settings.requestTimeoutMs };
+    const graphql = (url: string, dialect: Dialect): LoadTarget => ({ kind: 'graphql', url, workloads: [name], dialect, scale });
+    process.stderr.write(`bench: ×${scale} ${name} at concurrency ${concurrency}: Sluice`);
+    const { result: sluiceResult, peakRss: sluicePeak } = await runWithRss({ ...base, target: graphql(sluice.graphqlUrl, 'sluice') });
+    let peerResult: LoadResult | null = null;
+    let peerPeak: number | null = null;
+    if (peer) {
+      process.stderr.write(', PostGraphile');
+      ({ result: peerResult, peakRss: peerPeak } = await runWithRss({ ...base, target: graphql(peer.graphqlUrl, 'postgraphile') }, peer.pid));
+    }
+    let raw: LoadResult | null = null;
+    if (statements.length > 0) {
+      process.stderr.write(', raw SQL');
+      raw = await runLoad({ ...base, target: { kind: 'sql', url: postgres.url, poolMax: sluice.poolMax, statementTimeoutMs: sluice.statementTimeoutMs, statements } });
+    }
+    const figures = [sluiceResult, peerResult, raw].map((r) => (r ? String(Math.round(r.requestsPerSecond)) : '-')).join(' / ');
+    process.stderr.write(`: ${figures} req/s\n`);
+    reportErrors('Sluice', sluiceResult);
+    reportErrors('PostGraphile', peerResult);
+    reportErrors('raw SQL', raw);
+    rows.push({
+      scale,
+      workload: name,
+      concurrency,
+      sluice: sluiceResult,
+      postgraphile: peerResult,
+      raw,
+      statementsPerRequest,
+      rootFields: workload.rootFields,
+      kind: workload.kind,
+      peakRssBytes: { sluice: sluicePeak, postgraphile: peerPeak },
+    });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = loadNow();
+  const dataDir = benchDataDir();
+  const session = createBenchSession('bench', deadlineMs(settings), dataDir);
+  await session.run(async () => {
+    log('starting embedded Postgres and Sluice');
+    const logger = createLogger('warn');
+    const postgres = await session.start(startBenchPostgres(dataDir, logger), (p) => p.stop());
+    const sluice = await session.start(startSluice(postgres.url, settings.poolMax), (s) => s.close());
+    const counter = await session.start(createStatementCounter(postgres.url, postgres.statementStats), (c) => c.close());
+    let peer: RunningPostGraphile | undefined;
+    let peerLine = 'not run — BENCH_POSTGRAPHILE=0';
+    if (settings.postgraphile) {
+      log('starting PostGraphile v5');
+      peer = await session.start(startPostGraphile(postgres.url, settings.poolMax, log), (p) => p.close()).catch((error: unknown) => {
+        peerLine = `not run — ${error instanceof Error ? error.message : String(error)}`;
+        log(`PostGraphile ${peerLine}`);
+        return undefined;
+      });
+      if (peer) peerLine = `${peer.version}; Node ${peer.node} (its own process), pool ${settings.poolMax} connections`;
+    }
+    const sides: Sides = { postgres, sluice, counter, peer };
+    const rows: ResultRow[] = [];
+    const notes: string[] = [
+      'Noisy: client, Sluice, PostGraphile and Postgres share this machine with other work (other engineers run tests on the same cores); see the load average. Repeat before trusting a difference under 20 %.',
+    ];
+    const data: string[] = [];
+    for (const scale of settings.scales) {
+      if (scale > 1) log(`growing Chinook to ×${scale}`);
+      const seconds = await growChinook(postgres.url, scale);
+      data.push(`×${scale}: ${await dataSizes(postgres)}${seconds > 0 ? `, copies generated in ${seconds.toFixed(1)} s` : ''}`);
+      for (const name of settings.workloads) rows.push(...(await measureWorkload(sides, findWorkload(name), scale, notes)));
+    }
+    const machine = {
+      ...describeMachine(loadAtStart),
+      postgres: postgres.version,
+      postgraphile: peerLine,
+      data,
+      settings:
+        `${settings.durationS} s measured after ${settings.warmupS} s warm-up per run, concurrency ${settings.concurrency.join('/')}, ` +
+        `pool ${settings.poolMax} connections (Sluice, PostGraphile and raw SQL alike), client in a separate process, all on 127.0.0.1`,
+      statementCounting: postgres.statementStats
+        ? `pg_stat_statements, ${countingRequests} sequential requests per workload and server, without BEGIN/COMMIT/ROLLBACK and set_config`
+        : 'n/a (pg_stat_statements is not available in this Postgres build)',
+    };
+    const report = formatReport(machine, rows, new Map(workloads.map((w) => [w.name, w.description])), notes);
+    process.stdout.write(`${report}\n`);
+    await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+    await writeFile(resultsPath, report);
+    log(`written to ${resultsPath}`);
+  });
+}
+
+await main();
