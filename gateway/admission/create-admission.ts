@@ -29,6 +29,8 @@ export interface RoleLoad {
 }
 
 export interface AdmissionCounters {
+  /** Requests waiting in pg's queue now (they asked while every connection was busy). */
+  readonly poolWaiting: number;
   /** Requests that got a 503 because their wait reached `SLUICE_POOL_TIMEOUT_MS`. */
   readonly timeouts: number;
   /** Requests turned away at once because `SLUICE_POOL_QUEUE_MAX` requests were already waiting. */
@@ -82,6 +84,12 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const { pool, poolMax, timeoutMs, queueMax } = options;
   const roles = new Map<string, RoleState>();
   let roleWaiting = 0;
+  /**
+   * Requests in pg's queue: they asked when every connection was busy. (pg's own `waitingCount`
+   * also counts, for a moment, requests about to get an idle connection on the next tick, so a
+   * burst would look like a queue.)
+   */
+  let poolWaiting = 0;
   let timeouts = 0;
   let queueRejections = 0;
   let waitedForPool = false;
@@ -100,7 +108,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
    * promise), otherwise in the role's FIFO. Gives the milliseconds left of the request's wait.
    */
   function enter(state: RoleState): number | Promise<number> {
-    if (roleWaiting + pool.waitingCount >= queueMax) {
+    if (roleWaiting + poolWaiting >= queueMax) {
       queueRejections++;
       throw queueFullError(timeoutMs);
     }
@@ -148,7 +156,18 @@ export function createAdmission(options: AdmissionOptions): Admission {
    * arrives after that is handed straight back.
    */
   async function connectPool(remainingMs: number): Promise<pg.PoolClient> {
-    if (pool.idleCount === 0 && pool.totalCount >= poolMax) waitedForPool = true;
+    const waits = pool.idleCount === 0 && pool.totalCount >= poolMax;
+    if (!waits) return connectWithin(remainingMs);
+    waitedForPool = true;
+    poolWaiting++;
+    try {
+      return await connectWithin(remainingMs);
+    } finally {
+      poolWaiting--;
+    }
+  }
+
+  async function connectWithin(remainingMs: number): Promise<pg.PoolClient> {
     if (remainingMs >= timeoutMs) {
       try {
         return await pool.connect();
@@ -207,7 +226,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         leave(state);
       }
     },
-    counters: () => ({ timeouts, queueRejections, roleWaiting }),
+    counters: () => ({ poolWaiting, timeouts, queueRejections, roleWaiting }),
     *roles() {
       for (const state of roles.values()) yield { role: state.role, inFlight: state.inFlight, waiting: state.queue.size };
     },
