@@ -21,7 +21,7 @@ describe('runMigrations with the example', () => {
 
   it('applies the catalog and the Chinook example into a fresh database', async () => {
     const applied = await runMigrations(db.url, { example: true }, logger);
-    expect(applied).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'example/0001_chinook.sql']);
+    expect(applied).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'catalog/0004_event_workers.sql', 'example/0001_chinook.sql']);
     const { rows } = await db.pool.query('SELECT name FROM sluice.schema_migrations ORDER BY name');
     expect(rows.map((row) => row.name)).toEqual(applied);
   });
@@ -61,7 +61,7 @@ describe('runMigrations', () => {
   });
 
   it('applies only the catalog without the example', async () => {
-    expect(await runMigrations(db.url, { example: false }, logger)).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql']);
+    expect(await runMigrations(db.url, { example: false }, logger)).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'catalog/0004_event_workers.sql']);
     const { rows } = await db.pool.query(`SELECT to_regclass('public.artist') AS artist`);
     expect(rows[0].artist).toBeNull();
   });
@@ -87,7 +87,7 @@ describe('runMigrations on a fresh database, concurrently', () => {
       runMigrations(db.url, { example: true }, logger),
       runMigrations(db.url, { example: true }, logger),
     ]);
-    expect([...first!, ...second!].sort()).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'example/0001_chinook.sql']);
-    expect(await count(db, 'sluice.schema_migrations')).toBe(4);
+    expect([...first!, ...second!].sort()).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'catalog/0004_event_workers.sql', 'example/0001_chinook.sql']);
+    expect(await count(db, 'sluice.schema_migrations')).toBe(5);
   });
 });

@@ -13,9 +13,16 @@
  * The per-trigger cap (`max_concurrency`, a Sluice extension) counts that trigger's pending rows
  * locked within `lockTimeout` — every claimed event, whether its request has started or not — and
  * claims at most the difference. Stale locks (a crashed worker) are neither counted nor respected:
- * such events are claimed again, which is what makes delivery at-least-once. Paused triggers
+ * such events are claimed again, which is what makes delivery at-least-once (the locks of an
+ * instance known to be gone are released sooner, see worker-lease.ts). Paused triggers
  * (`sluice.event_trigger_state.paused`) claim nothing. Within a trigger, oldest first;
  * `FOR UPDATE SKIP LOCKED` lets instances claim side by side without waiting on each other's rows.
+ *
+ * Huge rows: the claim also stops at `byteBudget` bytes of event data (`pg_column_size`, the
+ * stored and possibly compressed size), oldest first, but always takes at least one event. A
+ * batch of 100 rows of 20 MB each would otherwise be 2 GB in one worker's memory — a crash, a
+ * restart, the same batch again: a stuck worker. Rows over the budget are row-locked by the
+ * statement only until commit and stay unclaimed.
  */
 import type pg from 'pg';
 import { inWriteTransaction } from '../in-write-transaction.js';
@@ -32,6 +39,8 @@ export interface ClaimedEvent {
   readonly createdAt: Date;
   /** Attempts made before this one (Hasura's `current_retry`). */
   readonly tries: number;
+  /** Stored size of the event data in bytes (counts against the worker's in-flight budget). */
+  readonly size: number;
 }
 
 export interface ClaimRequest {
@@ -39,6 +48,8 @@ export interface ClaimRequest {
   readonly triggers: readonly { readonly name: string; readonly maxConcurrency: number }[];
   readonly limit: number;
   readonly lockTimeoutSec: number;
+  /** Claim events until their data adds up to this many bytes (at least one event). */
+  readonly byteBudget: number;
 }
 
 const lockSql = `
@@ -56,9 +67,9 @@ WITH capacity AS (
   WHERE NOT EXISTS (SELECT 1 FROM sluice.event_trigger_state s WHERE s.trigger_name = t.name AND s.paused)
 ),
 due AS (
-  SELECT picked.id
+  SELECT picked.id, picked.created_at, picked.size
   FROM capacity CROSS JOIN LATERAL (
-    SELECT e.id, e.created_at FROM sluice.event_log e
+    SELECT e.id, e.created_at, pg_column_size(e.data)::bigint AS size FROM sluice.event_log e
     WHERE e.trigger_name = capacity.name AND e.status = 'pending'
       AND (e.next_retry_at IS NULL OR e.next_retry_at <= now())
       AND (e.locked_at IS NULL OR e.locked_at < now() - make_interval(secs => $4))
@@ -67,11 +78,15 @@ due AS (
     FOR UPDATE OF e SKIP LOCKED
   ) AS picked
   LIMIT $3
+),
+within_budget AS (
+  SELECT id, size FROM (SELECT id, size, sum(size) OVER (ORDER BY created_at, id) - size AS before FROM due) AS running
+  WHERE before < $6
 )
 UPDATE sluice.event_log e SET locked_at = now(), locked_by = $5
-FROM due WHERE e.id = due.id
+FROM within_budget b WHERE e.id = b.id
 RETURNING e.id, e.trigger_name, e.schema_name, e.table_name, e.op, e.data, e.session_variables,
-  e.trace_context, e.created_at, e.tries`;
+  e.trace_context, e.created_at, e.tries, b.size`;
 
 interface ClaimRow {
   id: string;
@@ -84,6 +99,7 @@ interface ClaimRow {
   trace_context: unknown;
   created_at: Date;
   tries: number;
+  size: string;
 }
 
 export async function claimEvents(pool: pg.Pool, request: ClaimRequest): Promise<ClaimedEvent[]> {
@@ -92,7 +108,8 @@ export async function claimEvents(pool: pg.Pool, request: ClaimRequest): Promise
   const caps = request.triggers.map((t) => t.maxConcurrency);
   const rows = await inWriteTransaction(pool, async (client) => {
     await client.query(lockSql, [names]);
-    return (await client.query<ClaimRow>(claimSql, [names, caps, request.limit, request.lockTimeoutSec, request.instanceId])).rows;
+    const budget = Math.max(1, Math.floor(request.byteBudget));
+    return (await client.query<ClaimRow>(claimSql, [names, caps, request.limit, request.lockTimeoutSec, request.instanceId, budget])).rows;
   });
   return rows
     .map((r) => ({
@@ -106,6 +123,7 @@ export async function claimEvents(pool: pg.Pool, request: ClaimRequest): Promise
       traceContext: r.trace_context,
       createdAt: r.created_at,
       tries: r.tries,
+      size: Number(r.size),
     }))
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }

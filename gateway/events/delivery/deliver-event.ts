@@ -12,6 +12,8 @@ import { decideRetry, parseRetryAfter } from './retry-delay.js';
 
 export interface DeliverContext {
   readonly pool: pg.Pool;
+  /** This worker's instance id: the `locked_by` of the events it claimed. */
+  readonly instanceId: string;
   readonly fetch: typeof fetch;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly maxRetryDelaySec: number;
@@ -30,7 +32,7 @@ export async function deliverEvent(
   trigger: EventTriggerConf,
   enrichment: { readonly value: unknown } | { readonly error: string },
 ): Promise<AttemptRecord> {
-  const base = { eventId: event.id, triggerName: event.triggerName };
+  const base = { eventId: event.id, instanceId: context.instanceId, triggerName: event.triggerName };
   const started = performance.now();
   if ('error' in enrichment) {
     const record: AttemptRecord = {

@@ -17,8 +17,19 @@ export interface DeliveryTuning {
   readonly httpConcurrency?: number;
   /** Fallback polling when no notification comes (Hasura's FETCH_INTERVAL, 1000 ms). */
   readonly pollIntervalMs?: number;
-  /** A lock older than this is a crashed worker's; its event is claimed again (30 min, as Hasura). */
+  /**
+   * A lock older than this is a crashed worker's; its event is claimed again (30 min, as Hasura;
+   * `SLUICE_EVENT_LOCK_TIMEOUT_SEC`). Locks of an instance whose lease is gone are released
+   * sooner (worker-lease.ts); this is the fallback for instances without a lease.
+   */
   readonly lockTimeoutSec?: number;
+  /** How often registered instances are checked for a lost lease (5 s; also when the lease is taken). */
+  readonly reclaimIntervalMs?: number;
+  /**
+   * Event data (stored bytes) this instance holds in flight at most; a claim stops there but
+   * always takes one event (64 MiB). Bounds memory when rows are huge.
+   */
+  readonly maxInFlightBytes?: number;
   /** Cap on the exponential retry delay and on `Retry-After` (1 h). */
   readonly maxRetryDelaySec?: number;
   /** How long `stop()` waits for requests in flight before aborting them (10 s). */
@@ -56,6 +67,8 @@ export const defaultTuning: Required<DeliveryTuning> = {
   httpConcurrency: 100,
   pollIntervalMs: 1000,
   lockTimeoutSec: 1800,
+  reclaimIntervalMs: 5000,
+  maxInFlightBytes: 64 * 1024 * 1024,
   maxRetryDelaySec: 3600,
   stopTimeoutMs: 10_000,
   retentionHours: 168,

@@ -5,3 +5,4 @@ export { readEventTriggers, defaultMaxConcurrency, type EventTriggerConf } from 
 export { decideRetry, parseRetryAfter } from './retry-delay.js';
 export { deleteExpiredEvents } from './delete-expired-events.js';
 export { eventsChannel } from './listen-for-events.js';
+export { createWorkerLease, reclaimDeadWorkers, leaseNamespace, type WorkerLease } from './worker-lease.js';

@@ -5,6 +5,9 @@
  * because notifications sent while the connection was down are lost. A heartbeat every
  * `heartbeatMs` notices a silently dead connection. The worker also polls, so a missed
  * notification costs at most the poll interval.
+ *
+ * The same session carries the worker's liveness lease (worker-lease.ts): `onSession` runs after
+ * LISTEN and after every heartbeat, `onSessionEnd` when the session is gone.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
@@ -18,6 +21,10 @@ export interface EventsListenerOptions {
   readonly onNotify: (triggerName: string | undefined) => void;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
   readonly heartbeatMs?: number;
+  /** Runs on the session after LISTEN and after each heartbeat; must not throw. */
+  readonly onSession?: (client: pg.Client) => Promise<void>;
+  /** The session ended (lost or stopped). */
+  readonly onSessionEnd?: () => void;
 }
 
 export interface EventsListener {
@@ -39,10 +46,12 @@ export function listenForEvents(options: EventsListenerOptions): EventsListener 
     await Promise.race([client.query(`LISTEN ${eventsChannel}`), lost]);
     listening = true;
     options.logger.debug({ channel: eventsChannel }, 'event delivery listening');
+    await Promise.race([options.onSession?.(client), lost]);
     options.onNotify(undefined);
     while (!abort.signal.aborted) {
       await Promise.race([delay(heartbeatMs, undefined, { signal: abort.signal }), lost]);
       await Promise.race([client.query('SELECT 1'), lost]);
+      await Promise.race([options.onSession?.(client), lost]);
     }
   };
 
@@ -64,6 +73,7 @@ export function listenForEvents(options: EventsListenerOptions): EventsListener 
         failures = listening ? 1 : failures + 1;
         options.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) }, attempt: failures }, 'event listener connection failed; reconnecting');
       } finally {
+        options.onSessionEnd?.();
         await client.end().catch(() => undefined);
       }
       const wait = Math.min(options.backoff.maxMs, options.backoff.initialMs * 2 ** Math.max(0, failures - 1));

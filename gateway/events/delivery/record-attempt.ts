@@ -2,12 +2,18 @@
  * One attempt's outcome, written in one statement: its row in `sluice.event_invocation_log` and
  * the event's new state — delivered, scheduled for a retry, or dead — with its lock released.
  * An attempt cut short by a stopping worker is logged but not counted as a try.
+ *
+ * The event changes only while this instance still holds its lock: if the lock was taken over
+ * (this instance was thought gone, worker-lease.ts, or the lock timed out) the attempt is still
+ * logged, but the new owner's claim and outcome are left alone.
  */
 import type pg from 'pg';
 import { inWriteTransaction } from '../in-write-transaction.js';
 
 export interface AttemptRecord {
   readonly eventId: string;
+  /** The instance that claimed the event (`locked_by`). */
+  readonly instanceId: string;
   readonly triggerName: string;
   /** HTTP status; null when no response came (timeout, connection error, setup failure). */
   readonly status: number | null;
@@ -35,7 +41,7 @@ UPDATE sluice.event_log SET
   delivered_at = CASE $8::text WHEN 'delivered' THEN now() ELSE delivered_at END,
   locked_at = NULL,
   locked_by = NULL
-WHERE id = $1 AND status = 'pending'`;
+WHERE id = $1 AND status = 'pending' AND locked_by = $10`;
 
 export async function recordAttempt(pool: pg.Pool, record: AttemptRecord): Promise<void> {
   const delaySec = record.next.kind === 'retry' ? record.next.delaySec : 0;
@@ -50,6 +56,7 @@ export async function recordAttempt(pool: pg.Pool, record: AttemptRecord): Promi
       Math.round(record.durationMs),
       record.next.kind,
       delaySec,
+      record.instanceId,
     ]),
   );
 }

@@ -4,12 +4,17 @@
  * deletes expired delivered events every `cleanupIntervalMs`.
  *
  * Any number of instances share the queue (see claim-events.ts): an event is claimed by one
- * instance at a time, so an attempt is made once; delivery as a whole is at-least-once (a crashed
- * worker's events are claimed again after `lockTimeoutSec`). Webhooks de-duplicate by the
- * `Idempotency-Key` header (the event id).
+ * instance at a time, so an attempt is made once; delivery as a whole is at-least-once. A killed
+ * instance's events are released as soon as another instance sees its lease gone (worker-lease.ts:
+ * at that instance's start and every `reclaimIntervalMs`), otherwise after `lockTimeoutSec`.
+ * Webhooks de-duplicate by the `Idempotency-Key` header (the event id).
+ *
+ * Memory: at most `httpConcurrency` requests and about `maxInFlightBytes` of event data at once
+ * (claims stop at the budget, but always take one event), so huge rows cannot exhaust the heap.
  *
  * `stop()`: no more claims; waits up to `stopTimeoutMs` for requests in flight, then aborts them
- * (logged as interrupted, not counted as a try); releases the events claimed but not attempted.
+ * (logged as interrupted, not counted as a try); releases the events claimed but not attempted;
+ * only then gives up its lease.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
@@ -21,6 +26,7 @@ import { defaultTuning, type DeliverySchema, type DeliveryWorkerOptions } from '
 import { createEnrichLoader, type EnrichLoader } from './enrich-events.js';
 import { readEventTriggers, type EventTriggerConf } from './event-triggers.js';
 import { listenForEvents, type EventsListener } from './listen-for-events.js';
+import { createWorkerLease, reclaimDeadWorkers, type WorkerLease } from './worker-lease.js';
 
 export interface DeliveryWorker {
   /** Starts a claim round now (tests; notifications do the same). */
@@ -37,6 +43,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const stopController = new AbortController();
   const context: DeliverContext = {
     pool,
+    instanceId,
     fetch: options.fetch ?? globalThis.fetch,
     env: options.env ?? process.env,
     maxRetryDelaySec: tuning.maxRetryDelaySec,
@@ -51,6 +58,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   let again = false;
   let listener: EventsListener | undefined;
   let lastClaimError = 0;
+  /** Stored bytes of the events claimed and not finished (see maxInFlightBytes). */
+  let inFlightBytes = 0;
 
   let schemaSeen: DeliverySchema | undefined;
   let triggers: ReadonlyMap<string, EventTriggerConf> = new Map();
@@ -70,10 +79,47 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       ? undefined
       : () => new pg.Client({ connectionString: options.databaseUrl, application_name: 'sluice-events', keepAlive: true, connectionTimeoutMillis: 10_000 }));
 
-  /** One LISTEN connection, opened once there is a trigger to deliver for. */
+  /** The liveness lease rides on the LISTEN session; without one (polling only) there is none. */
+  const lease: WorkerLease | undefined = tuning.listen && connect ? createWorkerLease(pool, instanceId) : undefined;
+  let lastLeaseError = 0;
+
+  let reclaiming: Promise<void> | undefined;
+  /** Releases the events of instances whose lease is gone, then claims (they may be ours to take). */
+  const reclaim = (): void => {
+    if (reclaiming || stopping || currentTriggers().size === 0) return;
+    reclaiming = reclaimDeadWorkers(pool, instanceId)
+      .then((released) => {
+        if (released === 0) return;
+        logger.info({ released }, 'released the events of a delivery worker that is gone');
+        wake();
+      })
+      .catch((error: unknown) => {
+        if (Date.now() - lastClaimError > 60_000) logger.warn({ err: { message: messageOf(error) } }, 'could not check for gone delivery workers');
+        lastClaimError = Date.now();
+      })
+      .finally(() => (reclaiming = undefined));
+  };
+
+  /** One LISTEN connection, opened once there is a trigger to deliver for; it holds the lease. */
   const ensureListener = (): void => {
     if (listener || stopping || !tuning.listen || !connect || currentTriggers().size === 0) return;
-    listener = listenForEvents({ connect, logger, backoff: tuning.backoff, onNotify: () => wake() });
+    listener = listenForEvents({
+      connect,
+      logger,
+      backoff: tuning.backoff,
+      onNotify: () => wake(),
+      onSession: async (client) => {
+        if (!lease || lease.held()) return;
+        try {
+          await lease.ensure(client);
+        } catch (error) {
+          if (Date.now() - lastLeaseError > 60_000) logger.warn({ err: { message: messageOf(error) } }, 'could not take the delivery lease; locks expire by timeout only');
+          lastLeaseError = Date.now();
+        }
+        if (lease.held()) reclaim();
+      },
+      onSessionEnd: () => lease?.lost(),
+    });
   };
 
   const enrichLoaders = (events: readonly ClaimedEvent[], byName: ReadonlyMap<string, EventTriggerConf>): Map<string, EnrichLoader> => {
@@ -121,7 +167,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       const trigger = byName.get(event.triggerName);
       if (!trigger) continue;
       unstarted.add(event.id);
+      inFlightBytes += event.size;
       const run: Promise<void> = runOne(event, trigger, loaders).finally(() => {
+        inFlightBytes -= event.size;
         active.delete(run);
         wake();
       });
@@ -134,10 +182,15 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       const room = tuning.httpConcurrency - active.size;
       const byName = currentTriggers();
       if (room <= 0 || byName.size === 0) return;
+      // With nothing in flight one event is always claimed, however big.
+      const byteBudget = active.size === 0 ? Math.max(1, tuning.maxInFlightBytes) : tuning.maxInFlightBytes - inFlightBytes;
+      if (byteBudget <= 0) return;
       const limit = Math.min(tuning.batchSize, room);
       let events: ClaimedEvent[];
       try {
-        events = await claimEvents(pool, { instanceId, triggers: [...byName.values()], limit, lockTimeoutSec: tuning.lockTimeoutSec });
+        // A lease just lost must be withdrawn first: claims under it could be released at once.
+        await lease?.ready();
+        events = await claimEvents(pool, { instanceId, triggers: [...byName.values()], limit, lockTimeoutSec: tuning.lockTimeoutSec, byteBudget });
       } catch (error) {
         // A read-only standby or a lost connection: say so once a minute, keep polling.
         if (Date.now() - lastClaimError > 60_000) logger.warn({ err: { message: messageOf(error) } }, 'could not claim events');
@@ -171,6 +224,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     ensureListener();
     wake();
   }, tuning.pollIntervalMs);
+  const reclaimTimer = tuning.reclaimIntervalMs > 0 ? setInterval(reclaim, tuning.reclaimIntervalMs) : undefined;
 
   let cleaning: Promise<void> | undefined;
   /** Skipped while no trigger is defined: a gateway without events touches no event table. */
@@ -194,10 +248,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       if (stopping) return;
       stopping = true;
       clearInterval(poll);
+      if (reclaimTimer) clearInterval(reclaimTimer);
       if (cleanup) clearInterval(cleanup);
       for (const timer of timers) clearTimeout(timer);
-      await listener?.stop();
       await pumping;
+      await reclaiming;
       const settled = Promise.allSettled([...active]);
       const timedOut = await Promise.race([settled.then(() => false), delay(tuning.stopTimeoutMs, true)]);
       if (timedOut) {
@@ -210,6 +265,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       );
       unstarted.clear();
       await cleaning;
+      // Last: while requests ran, the lease kept other instances from taking over their events.
+      await listener?.stop();
+      await lease?.release().catch((error: unknown) => logger.warn({ err: { message: messageOf(error) } }, 'could not withdraw the delivery lease at shutdown'));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deleteExpiredEvents, type DeliveryWorker } from '../../../gateway/events/delivery/index.js';
+import pg from 'pg';
+import { deleteExpiredEvents, leaseNamespace, type DeliveryWorker } from '../../../gateway/events/delivery/index.js';
 import {
   insertEvents, schemaWith, startDeliveryDatabase, startReceiver, startWorker, statusCounts, trigger, waitFor,
   type DeliveryDatabase, type Receiver,
@@ -20,7 +21,7 @@ afterEach(async () => {
   workers = [];
   await receiver?.close();
   receiver = undefined;
-  await database.db.pool.query('TRUNCATE sluice.event_log CASCADE; TRUNCATE sluice.event_trigger_state');
+  await database.db.pool.query('TRUNCATE sluice.event_log CASCADE; TRUNCATE sluice.event_trigger_state; TRUNCATE sluice.event_workers');
 });
 
 describe('several workers on one queue', () => {
@@ -92,6 +93,83 @@ describe('several workers on one queue', () => {
     // At least once: the receiver saw these three twice.
     await waitFor(async () => (await statusCounts(database.db)).delivered === 3, 10_000, 'redelivery');
     expect(receiver.requests).toHaveLength(6);
+  });
+});
+
+describe('instances that are gone', () => {
+  /** Events locked by `instance` a moment ago, as if it were delivering them right now. */
+  async function lockedBy(instance: string, count: number) {
+    await insertEvents(database.db, 'gone', count);
+    await database.db.pool.query(`UPDATE sluice.event_log SET locked_at = now(), locked_by = $1`, [instance]);
+  }
+  const lockCounts = async () =>
+    Object.fromEntries(
+      (await database.db.pool.query<{ by: string; n: number }>(`SELECT coalesce(locked_by, '-') AS by, count(*)::int AS n FROM sluice.event_log WHERE status = 'pending' GROUP BY 1`)).rows.map((r) => [r.by, r.n]),
+    );
+
+  it("registers each worker's lease on its LISTEN session and withdraws it on stop", async () => {
+    receiver = await startReceiver();
+    const worker = startWorker(database, schemaWith(trigger('gone', receiver.url)), 'leased');
+    workers = [worker];
+    const registered = async () => (await database.db.pool.query<{ instance_id: string; lease_key: number }>('SELECT instance_id, lease_key FROM sluice.event_workers')).rows;
+    await waitFor(async () => (await registered()).length === 1, 10_000, 'the registration');
+    const [row] = await registered();
+    expect(row!.instance_id).toBe('leased');
+    // The advisory lock is held by the worker's LISTEN connection, not by a pool connection.
+    const { rows: holders } = await database.db.pool.query(
+      `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.classid = $1::int::oid AND l.objid = $2::int::oid AND l.objsubid = 2 AND l.granted`,
+      [leaseNamespace, row!.lease_key],
+    );
+    expect(holders).toEqual([{ application_name: 'sluice-events' }]);
+    await worker.stop();
+    expect(await registered()).toEqual([]);
+  });
+
+  it('releases at once the locks of a registered instance whose lease no session holds, and delivers them', async () => {
+    receiver = await startReceiver();
+    // 'crashed' registered a lease, claimed three events, and died: nobody holds its lock.
+    await database.db.pool.query(`INSERT INTO sluice.event_workers (instance_id, lease_key) VALUES ('crashed', 4242)`);
+    await lockedBy('crashed', 3);
+    workers = [startWorker(database, schemaWith(trigger('gone', receiver.url)), 'survivor')];
+    // Far sooner than the 30-minute lock timeout.
+    await waitFor(async () => (await statusCounts(database.db)).delivered === 3, 10_000, 'the redelivery');
+    expect(new Set(receiver.requests.map((r) => r.body.id)).size).toBe(3);
+    expect((await database.db.pool.query(`SELECT instance_id FROM sluice.event_workers`)).rows).toEqual([{ instance_id: 'survivor' }]);
+  });
+
+  it("never takes the events of an instance whose lease is held, until that instance's session ends", async () => {
+    receiver = await startReceiver();
+    const elsewhere = new pg.Client({ connectionString: database.db.url });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('SELECT pg_advisory_lock($1, 4343)', [leaseNamespace]);
+      await database.db.pool.query(`INSERT INTO sluice.event_workers (instance_id, lease_key) VALUES ('elsewhere', 4343)`);
+      await lockedBy('elsewhere', 3);
+      workers = [startWorker(database, schemaWith(trigger('gone', receiver.url)), 'survivor', { reclaimIntervalMs: 100, pollIntervalMs: 100 })];
+      await waitFor(async () => (await database.db.pool.query(`SELECT 1 FROM sluice.event_workers WHERE instance_id = 'survivor'`)).rowCount === 1, 10_000, 'the survivor');
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // ten reclaim rounds
+      expect(receiver.requests).toHaveLength(0);
+      expect(await lockCounts()).toEqual({ elsewhere: 3 });
+    } finally {
+      await elsewhere.end();
+    }
+    await waitFor(async () => (await statusCounts(database.db)).delivered === 3, 10_000, 'delivery after the session ended');
+    expect(receiver.requests).toHaveLength(3);
+  });
+
+  it('records the attempt of an event taken over meanwhile without touching the new claim', async () => {
+    receiver = await startReceiver();
+    receiver.reply = (_r, i) => (i === 0 ? { status: 500, delayMs: 800 } : { status: 200 });
+    workers = [startWorker(database, schemaWith(trigger('gone', receiver.url, { retry_conf: { num_retries: 3, interval_sec: 0, timeout_sec: 5 } })), 'slow')];
+    await insertEvents(database.db, 'gone', 1);
+    await waitFor(() => receiver!.requests.length === 1, 10_000, 'the first attempt');
+    // Meanwhile the event is taken over (as after a lost lease): another instance holds it now.
+    await database.db.pool.query(`UPDATE sluice.event_log SET locked_by = 'other', locked_at = now()`);
+    await waitFor(async () => (await database.db.pool.query('SELECT 1 FROM sluice.event_invocation_log')).rowCount === 1, 10_000, 'the logged attempt');
+    const { rows } = await database.db.pool.query('SELECT status, tries, locked_by, next_retry_at FROM sluice.event_log');
+    expect(rows).toEqual([{ status: 'pending', tries: 0, locked_by: 'other', next_retry_at: null }]);
+    expect((await database.db.pool.query('SELECT status, error FROM sluice.event_invocation_log')).rows).toEqual([{ status: 500, error: 'webhook answered 500' }]);
   });
 });
 
