@@ -69,4 +69,6 @@ export interface EventSettings {
   readonly httpConcurrency: number;
   /** `SLUICE_EVENT_LISTEN`: false polls only. */
   readonly listen: boolean;
+  /** `SLUICE_EVENT_LOCK_TIMEOUT_SEC`: a claim older than this is a crashed worker's (Hasura's 30 min). */
+  readonly lockTimeoutSec: number;
 }

@@ -207,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         'an integer from 1 to 10000',
       ),
       listen: boolean(read(env, 'SLUICE_EVENT_LISTEN'), true),
+      lockTimeoutSec: integer(read(env, 'SLUICE_EVENT_LOCK_TIMEOUT_SEC'), 1_800, 1, maxInt32, 'a positive integer (seconds)'),
     },
     backpressure: backpressure(env, poolMax),
     metricsSecret: metricsSecret(env),

@@ -18,6 +18,7 @@ import { useSluiceGraphQL } from './use-sluice-graphql.js';
 import { useRequestLog } from './use-request-log.js';
 import { useHasuraErrors } from './use-hasura-errors.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../events/delivery/index.js';
+import { startEventTriggerSync, type EventTriggerSync } from '../events/capture/index.js';
 import { createAdmission, watchSaturation, type Admission } from '../admission/index.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/index.js';
 import { createDocumentValidator } from '../validate/index.js';
@@ -53,8 +54,8 @@ export interface Gateway {
 /** The delivery worker's tuning from the environment's settings (`loadConfig` fills them in). */
 function eventTuning(settings: Config['events']): DeliveryTuning {
   if (!settings) return {};
-  const { retentionHours, pollIntervalMs, batchSize, httpConcurrency, listen } = settings;
-  return { retentionHours, pollIntervalMs, batchSize, httpConcurrency, listen };
+  const { retentionHours, pollIntervalMs, batchSize, httpConcurrency, listen, lockTimeoutSec } = settings;
+  return { retentionHours, pollIntervalMs, batchSize, httpConcurrency, listen, lockTimeoutSec };
 }
 
 const packageVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -171,11 +172,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   // practice, the CLI fills it in — does the gateway run without it.
   let listener: ReloadListener | undefined;
   let events: DeliveryWorker | undefined;
+  let triggerSync: EventTriggerSync | undefined;
   let closed = false;
   void ready.then(
     () => {
       if (closed || config.databaseUrl === undefined) return;
       listener = startReloadListener({ databaseUrl: config.databaseUrl, registry, logger, ...config.reload, ...options.reload });
+      // Capture triggers follow the served metadata (startup, restores, upgrades), delivery or not.
+      triggerSync = startEventTriggerSync({ pool, logger, getState: () => registry.current() });
       if (options.events === false || config.events?.delivery === false) return;
       const admin = { 'content-type': 'application/json', ...(config.adminSecret === undefined ? {} : { 'x-hasura-admin-secret': config.adminSecret }) };
       events = startDeliveryWorker({
@@ -199,6 +203,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       jwtVerifier?.close();
       await listener?.stop();
       await events?.stop();
+      await triggerSync?.stop();
     },
   };
 }

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       stringifyNumericTypes: false,
       maxBodyBytes: 10 * 1024 * 1024,
       reload: { listen: true, pollIntervalMs: 5000 },
-      events: { delivery: true, retentionHours: 168, pollIntervalMs: 1000, batchSize: 100, httpConcurrency: 100, listen: true },
+      events: { delivery: true, retentionHours: 168, pollIntervalMs: 1000, batchSize: 100, httpConcurrency: 100, listen: true, lockTimeoutSec: 1800 },
       backpressure: { queueMax: 1000, roleConcurrency: new Map(), roleConcurrencyDefault: undefined, saturationWarnMs: 10000 },
     });
   });
@@ -67,9 +67,11 @@ describe('loadConfig', () => {
       HASURA_GRAPHQL_EVENTS_FETCH_BATCH_SIZE: '20',
       SLUICE_EVENT_HTTP_CONCURRENCY: '8',
       SLUICE_EVENT_LISTEN: 'no',
+      SLUICE_EVENT_LOCK_TIMEOUT_SEC: '90',
     });
     expect(config.reload).toEqual({ listen: false, pollIntervalMs: 750 });
-    expect(config.events).toEqual({ delivery: false, retentionHours: 24, pollIntervalMs: 250, batchSize: 20, httpConcurrency: 8, listen: false });
+    expect(config.events).toEqual({ delivery: false, retentionHours: 24, pollIntervalMs: 250, batchSize: 20, httpConcurrency: 8, listen: false, lockTimeoutSec: 90 });
+    expect(errorOf({ SLUICE_EVENT_LOCK_TIMEOUT_SEC: '0' }).variable).toBe('SLUICE_EVENT_LOCK_TIMEOUT_SEC');
     expect(errorOf({ SLUICE_RELOAD_POLL_INTERVAL_MS: '5' }).variable).toBe('SLUICE_RELOAD_POLL_INTERVAL_MS');
     expect(errorOf({ SLUICE_EVENT_DELIVERY: 'sometimes' }).message).toContain('SLUICE_EVENT_DELIVERY must be one of');
   });
