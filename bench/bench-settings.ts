@@ -61,3 +61,51 @@ export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     requestTimeoutMs: 30_000,
   };
 }
+
+/** `npm run bench:burst`: many cold callers at once, through Sluice and directly. */
+export interface BurstSettings {
+  /** Concurrent callers, each opening a new connection per request. */
+  readonly callers: number;
+  readonly durationS: number;
+  /** Sluice's pool size. */
+  readonly poolMax: number;
+  /** The workload every caller sends (a read). */
+  readonly workload: string;
+  readonly requestTimeoutMs: number;
+}
+
+export function readBurstSettings(env: NodeJS.ProcessEnv): BurstSettings {
+  const workload = env.BENCH_BURST_WORKLOAD?.trim() || 'by_pk';
+  const known = workloads.filter((w) => w.kind === 'query').map((w) => w.name);
+  if (!known.includes(workload)) throw new Error(`BENCH_BURST_WORKLOAD must be one of ${known.join(', ')}, got ${JSON.stringify(workload)}`);
+  return {
+    callers: Math.round(positive(env, 'BENCH_BURST_CALLERS', 1000, 5000)),
+    durationS: positive(env, 'BENCH_BURST_S', 10, 600),
+    poolMax: Math.round(positive(env, 'BENCH_BURST_POOL', 20, 90)),
+    workload,
+    requestTimeoutMs: 30_000,
+  };
+}
+
+/** `npm run bench:soak`: Sluice under steady mixed load, its memory sampled over time. */
+export interface SoakSettings {
+  readonly durationS: number;
+  /** Length of one measured interval (one row of the report). */
+  readonly intervalS: number;
+  readonly concurrency: number;
+  readonly poolMax: number;
+  readonly requestTimeoutMs: number;
+}
+
+export function readSoakSettings(env: NodeJS.ProcessEnv): SoakSettings {
+  const durationS = positive(env, 'BENCH_SOAK_MIN', 10, 24 * 60) * 60;
+  // About 20 rows whatever the length, never shorter than 5 s.
+  const intervalS = positive(env, 'BENCH_SOAK_INTERVAL_S', Math.max(5, Math.round(durationS / 20)), 3600);
+  return {
+    durationS,
+    intervalS: Math.min(intervalS, durationS),
+    concurrency: Math.round(positive(env, 'BENCH_SOAK_CONCURRENCY', 32, 1024)),
+    poolMax: 20,
+    requestTimeoutMs: 30_000,
+  };
+}

@@ -84,7 +84,7 @@ export function percentile(sorted: Float64Array, p: number): number | null {
 export function errorKind(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('E')) return `SQLSTATE ${code} (${error.message.slice(0, 60)})`;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('E')) return `SQLSTATE ${code} (${error.message.slice(0, 90)})`;
     if (typeof code === 'string') return code;
     const http = /^HTTP \d+/.exec(error.message);
     if (http) return http[0];

@@ -20,6 +20,8 @@ export interface RunningSluice {
   /** `http://127.0.0.1:<port>/v1/graphql` */
   readonly graphqlUrl: string;
   readonly poolMax: number;
+  /** How long a request waits for a pool connection before its 503. */
+  readonly poolTimeoutMs: number;
   readonly statementTimeoutMs: number;
   /** Runs `work` with statement logging on and returns the statements executed meanwhile. */
   capture(work: () => Promise<void>): Promise<CapturedStatement[]>;
@@ -70,6 +72,7 @@ export async function startSluice(databaseUrl: string, poolMax: number): Promise
     return {
       graphqlUrl: `http://127.0.0.1:${port}/v1/graphql`,
       poolMax: config.poolMax,
+      poolTimeoutMs: config.poolTimeoutMs,
       statementTimeoutMs: config.statementTimeoutMs,
       async capture(work) {
         captured = [];

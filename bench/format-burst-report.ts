@@ -1,0 +1,110 @@
+/**
+ * The burst benchmark's report: the same burst through Sluice and straight to Postgres, side by
+ * side, then the issue's expectations checked against it (item 4: no errors, bounded p99, no more
+ * Postgres connections than the pool through Sluice; connection errors directly).
+ */
+import type { BurstSettings } from './bench-settings.js';
+import type { LoadResult } from './load-job.js';
+import type { Machine } from './machine-info.js';
+import type { ConnectionPeak } from './sample-connections.js';
+
+export interface BurstSide {
+  readonly title: string;
+  readonly result: LoadResult;
+  readonly connections: ConnectionPeak;
+  /** Peak RSS of the Sluice process during its burst; null for the direct side. */
+  readonly peakRssBytes: number | null;
+}
+
+export interface BurstReportInput {
+  readonly machine: Machine;
+  readonly postgres: string;
+  readonly settings: BurstSettings;
+  readonly workloadDescription: string;
+  readonly maxConnections: number;
+  readonly reservedConnections: number;
+  readonly poolTimeoutMs: number;
+  readonly sides: readonly [BurstSide, BurstSide];
+}
+
+const number = (value: number): string => Math.round(value).toLocaleString('en-US');
+const ms = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(1));
+
+function kinds(result: LoadResult): string {
+  const entries = Object.entries(result.errorKinds).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? 'none' : entries.map(([kind, n]) => `${kind}: ${number(n)}`).join('; ');
+}
+
+function connections(peak: ConnectionPeak): string {
+  const parts = Object.entries(peak.byApplication)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name || '(none)'} ${n}`)
+    .join(', ');
+  return `${peak.total} (${parts || 'none'})`;
+}
+
+export function formatBurstReport(input: BurstReportInput): string {
+  const { machine, settings, sides } = input;
+  const [sluice, direct] = sides;
+  const row = (label: string, cell: (side: BurstSide) => string): string => `| ${label} | ${cell(sluice)} | ${cell(direct)} |`;
+  const poolConnections = sluice.connections.byApplication.sluice ?? 0;
+  const outsidePool = Object.entries(sluice.connections.byApplication)
+    .filter(([name, n]) => name !== 'sluice' && n > 0)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+  const checks = [
+    [`through Sluice, no failed request`, sluice.result.errors === 0, `${number(sluice.result.errors)} failed`],
+    [
+      `through Sluice, p99 bounded (below the pool's wait limit of ${input.poolTimeoutMs / 1000} s)`,
+      sluice.result.p99Ms !== null && sluice.result.p99Ms < input.poolTimeoutMs,
+      `p99 ${ms(sluice.result.p99Ms)} ms, max ${ms(sluice.result.maxMs)} ms`,
+    ],
+    [
+      `through Sluice, Postgres never sees more than the pool's ${settings.poolMax} connections`,
+      poolConnections <= settings.poolMax,
+      `pool ${poolConnections} at most` + (outsidePool ? ` (outside the pool: ${outsidePool})` : ''),
+    ],
+    [
+      'directly, callers get connection errors',
+      direct.result.errors > 0,
+      `${number(direct.result.errors)} failed of ${number(direct.result.errors + direct.result.requests)}`,
+    ],
+  ] as const;
+  return [
+    `# Sluice burst benchmark: ${number(settings.callers)} cold callers, through Sluice and directly to Postgres`,
+    '',
+    '> Noisy: the callers (one load-generator process), Sluice and Postgres share this machine with other work (other engineers run tests on the same cores); see the load average.',
+    '',
+    `- date: ${machine.date}`,
+    `- commit: ${machine.commit}`,
+    `- machine: ${machine.cpus}, ${machine.memory}, ${machine.os}`,
+    `- Node ${machine.node}, PostgreSQL ${input.postgres} (embedded, fsync off, same host, all on 127.0.0.1)`,
+    `- load average (1 min): ${machine.load}`,
+    `- burst: ${number(settings.callers)} concurrent callers for ${settings.durationS} s each side, each sending its next request as soon as the previous one ends, ` +
+      'every request on a new connection (HTTP `Connection: close` through Sluice; a new Postgres connection, connect → query → close, directly)',
+    `- request: \`${settings.workload}\`, ${input.workloadDescription}; directly, the same SQL Sluice generated`,
+    `- Postgres: max_connections ${input.maxConnections}, ${input.reservedConnections} reserved for superusers; direct callers connect as a plain role; ` +
+      `Sluice: pool ${settings.poolMax}, a request waits at most ${input.poolTimeoutMs / 1000} s for a connection, then gets a 503`,
+    '',
+    `| | ${sluice.title} | ${direct.title} |`,
+    '| --- | ---: | ---: |',
+    row('requests answered', (s) => number(s.result.requests)),
+    row('answered per second', (s) => number(s.result.requestsPerSecond)),
+    row('failed requests', (s) => number(s.result.errors)),
+    row('failures by kind', (s) => kinds(s.result)),
+    row('p50 latency ms (answered)', (s) => ms(s.result.p50Ms)),
+    row('p99 latency ms (answered)', (s) => ms(s.result.p99Ms)),
+    row('max latency ms (answered)', (s) => ms(s.result.maxMs)),
+    row('most Postgres connections at once (by application)', (s) => connections(s.connections)),
+    row('peak RSS of Sluice MB', (s) => (s.peakRssBytes === null ? 'n/a' : (s.peakRssBytes / 2 ** 20).toFixed(0))),
+    '',
+    '| expectation (issue 7, item 4) | result | figures |',
+    '| --- | --- | --- |',
+    ...checks.map(([what, met, figure]) => `| ${what} | ${met ? 'met' : '**not met**'} | ${figure} |`),
+    '',
+    'Connections are sampled from pg_stat_activity every 20 ms (client backends, the sampler excluded), so a connection that lives less than that may be missed. ' +
+      'Latencies are of answered requests only; a failed request is in "failed requests", by the HTTP status, the socket error code or the Postgres SQLSTATE it got. ' +
+      'See bench/README.md ("The serverless burst").',
+    '',
+  ].join('\n');
+}
