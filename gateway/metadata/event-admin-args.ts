@@ -34,12 +34,17 @@ export function optionalCount(obj: JsonObject, key: string, fallback: number, pa
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const isEventId = (id: string): boolean => uuidPattern.test(id);
+
 /** Event ids are uuids; anything else cannot name an event (Hasura: `event not found`). */
 export function assertEventId(id: string, path: string): void {
-  if (!uuidPattern.test(id)) throw new GatewayError('not-exists', 'event not found', { path });
+  if (!isEventId(id)) throw new GatewayError('not-exists', 'event not found', { path });
 }
 
-/** `status` of `pg_get_event_logs`: Hasura's `pending | processed | all`, and Sluice's own states. */
+/**
+ * `status` of `pg_get_event_logs`: Hasura's `pending` (not delivered, not dead, not archived),
+ * `processed` (delivered or dead, not archived) and `all` (the default), and Sluice's own states.
+ */
 export function statusesFor(status: string | undefined, path: string): string[] {
   switch (status ?? 'all') {
     case 'all':

@@ -37,27 +37,37 @@ const invokeEventTrigger: MetadataOperation = async (args, context) => {
 /** A pending event locked within this long is being delivered right now (Hasura's busy check). */
 const lockTimeout = "interval '30 minutes'";
 
+/**
+ * Hasura's `pg_redeliver_event`: back to pending with no tries; `busy` while an instance holds it.
+ * An event whose trigger is no longer in the metadata (dropped: its events were archived) is
+ * refused with `not-exists`: Hasura v1 answered `event not found` (it joined the event with the
+ * trigger table), and v2 answers success for an event that then stays archived and is never
+ * delivered. Sluice says why, and leaves the event archived.
+ */
 const redeliverEvent: MetadataOperation = async (args, context) => {
   const obj = expectObject(args, context.path);
   checkSource(obj, context.path);
   const eventId = requireString(obj, 'event_id', context.path);
   assertEventId(eventId, context.path);
-  const rows = await runWrite<{ busy: boolean }>(
+  const rows = await runWrite<{ trigger_name: string; busy: boolean; known: boolean }>(
     context.pool,
     `WITH target AS (
-       SELECT id, (status = 'pending' AND locked_at >= now() - ${lockTimeout}) AS busy FROM sluice.event_log WHERE id = $1::uuid FOR UPDATE
+       SELECT id, trigger_name, (status = 'pending' AND locked_at >= now() - ${lockTimeout}) AS busy, trigger_name = ANY($3::text[]) AS known
+         FROM sluice.event_log WHERE id = $1::uuid FOR UPDATE
      ), redelivered AS (
        UPDATE sluice.event_log e
           SET status = 'pending', tries = 0, next_retry_at = now(), locked_at = NULL, locked_by = NULL, delivered_at = NULL
-         FROM target t WHERE e.id = t.id AND NOT t.busy
+         FROM target t WHERE e.id = t.id AND NOT t.busy AND t.known
        RETURNING pg_notify($2, e.trigger_name)
      )
-     SELECT t.busy FROM target t LEFT JOIN redelivered ON true`,
-    [eventId, eventsChannel],
+     SELECT t.trigger_name, t.busy, t.known FROM target t LEFT JOIN redelivered ON true`,
+    [eventId, eventsChannel, eventTriggerNames(context.metadata)],
     context.path,
   );
-  if (rows.length === 0) throw new GatewayError('not-exists', 'event not found', { path: context.path });
-  if (rows[0]!.busy) throw new GatewayError('busy', 'event is already being processed', { path: context.path });
+  const target = rows[0];
+  if (!target) throw new GatewayError('not-exists', 'event not found', { path: context.path });
+  if (!target.known) throw new GatewayError('not-exists', `event trigger "${target.trigger_name}" of this event does not exist`, { path: context.path });
+  if (target.busy) throw new GatewayError('busy', 'event is already being processed', { path: context.path });
   return answer(successMessage);
 };
 

@@ -89,26 +89,65 @@ describe('event admin operations', () => {
     expect(await state()).toEqual([{ trigger_name: 'manual_off', paused: false }]);
   });
 
-  it('reads the event and invocation logs', async () => {
+  it("reads the event and invocation logs in Hasura's shapes", async () => {
     await g.db.pool.query("INSERT INTO item VALUES (1, 'a'), (2, 'b')");
     const logs = await meta('pg_get_event_logs', { name: 'manual_on', status: 'pending', limit: 1 });
     expect(logs.status).toBe(200);
-    expect(logs.body).toEqual([expect.objectContaining({ trigger_name: 'manual_on', op: 'INSERT', status: 'pending' })]);
+    expect(logs.body).toEqual([
+      {
+        id: expect.any(String), schema_name: 'public', table_name: 'item', trigger_name: 'manual_on',
+        payload: { op: 'INSERT', data: { old: null, new: { id: expect.any(Number), name: expect.any(String) } }, session_variables: null, trace_context: null },
+        delivered: false, error: false, tries: 0, created_at: expect.any(String), locked: null, next_retry_at: null, archived: false,
+        // Sluice's own
+        status: 'pending', delivered_at: null,
+      },
+    ]);
     const all = (await meta('pg_get_event_logs', { name: 'manual_on', offset: 1 })).body as { id: string }[];
     expect(all).toHaveLength(1);
     expect((await meta('pg_get_event_logs', { name: 'manual_on', status: 'processed' })).body).toEqual([]);
     expect((await meta('pg_get_event_logs', { name: 'manual_on', status: 'weird' })).body).toMatchObject({ code: 'parse-failed', path: '$.args.status' });
     const eventId = all[0]!.id;
     await g.db.pool.query(
-      "INSERT INTO sluice.event_invocation_log (event_id, trigger_name, status, response, error, duration_ms) VALUES ($1, 'manual_on', 500, 'boom', null, 12)",
+      `INSERT INTO sluice.event_invocation_log (event_id, trigger_name, status, request, response, error, duration_ms, created_at) VALUES
+         ($1, 'manual_on', 500, '{"payload": {"id": "x"}, "headers": ["Content-Type", "X-Secret"]}', 'boom', 'webhook answered 500', 12, now() - interval '2 seconds'),
+         ($1, 'manual_on', null, null, null, 'timeout: no response within 1 s', 1000, now() - interval '1 second'),
+         ($1, 'manual_on', 200, '{"payload": {"id": "x"}, "headers": []}', 'ok', null, 5, now())`,
       [eventId],
     );
     const byEvent = await meta('pg_get_event_invocation_logs', { event_id: eventId });
-    expect(byEvent.body).toEqual([expect.objectContaining({ event_id: eventId, status: 500, response: 'boom', duration_ms: 12 })]);
-    expect(((await meta('pg_get_event_invocation_logs', { name: 'manual_on', limit: 5 })).body as unknown[]).length).toBe(1);
+    expect(byEvent.body).toEqual([
+      {
+        id: expect.any(String), trigger_name: 'manual_on', event_id: eventId, http_status: 200, created_at: expect.any(String),
+        request: { payload: { id: 'x' }, headers: [], version: '2' },
+        response: { type: 'webhook_response', data: { body: 'ok', headers: [], status: 200 }, version: '2' },
+        error: null, duration_ms: 5,
+      },
+      expect.objectContaining({
+        http_status: null, request: { payload: null, headers: [], version: '2' },
+        response: { type: 'client_error', data: { message: 'timeout: no response within 1 s' }, version: '2' }, duration_ms: 1000,
+      }),
+      expect.objectContaining({
+        http_status: 500, request: { payload: { id: 'x' }, headers: [{ name: 'Content-Type' }, { name: 'X-Secret' }], version: '2' },
+        response: { type: 'client_error', data: { message: 'boom' }, version: '2' }, error: 'webhook answered 500', duration_ms: 12,
+      }),
+    ]);
+    expect(((await meta('pg_get_event_invocation_logs', { name: 'manual_on', limit: 2 })).body as unknown[]).length).toBe(2);
     expect((await meta('pg_get_event_invocation_logs', {})).body).toMatchObject({ code: 'parse-failed' });
-    const byId = await meta('pg_get_event_by_id', { name: 'manual_on', event_id: eventId });
-    expect(byId.body).toMatchObject({ event: { id: eventId }, invocations: [{ status: 500 }] });
+    // Hasura's pg_get_event_by_id takes no trigger name.
+    const byId = await meta('pg_get_event_by_id', { event_id: eventId, invocation_log_limit: 1, invocation_log_offset: 1 });
+    expect(byId.body).toMatchObject({ event: { id: eventId, trigger_name: 'manual_on', payload: { op: 'INSERT' } }, invocations: [{ http_status: null }] });
+    expect((await meta('pg_get_event_by_id', { name: 'manual_off', event_id: eventId })).body).toMatchObject({ code: 'not-exists' });
+    const missing = await meta('pg_get_event_by_id', { event_id: '00000000-0000-0000-0000-000000000000' });
+    expect([missing.status, missing.body]).toEqual([400, { path: '$.args', code: 'not-exists', error: 'event id 00000000-0000-0000-0000-000000000000 does not exist' }]);
+  });
+
+  it('refuses to redeliver an event whose trigger was dropped, and leaves it archived', async () => {
+    await g.db.pool.query("INSERT INTO item VALUES (1, 'a')");
+    const { rows: [captured] } = await g.db.pool.query<{ id: string }>("SELECT id FROM sluice.event_log WHERE trigger_name = 'manual_on'");
+    await meta('pg_delete_event_trigger', { name: 'manual_on' });
+    const refused = await meta('pg_redeliver_event', { event_id: captured!.id });
+    expect([refused.status, refused.body]).toEqual([400, { path: '$.args', code: 'not-exists', error: 'event trigger "manual_on" of this event does not exist' }]);
+    expect(await event(captured!.id)).toMatchObject({ status: 'archived' });
   });
 
   it('is not on the legacy /v1/query for Sluice operations', async () => {
