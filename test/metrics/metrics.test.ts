@@ -71,7 +71,8 @@ describe('GET /metrics', () => {
   afterAll(async () => g?.close());
 
   it('needs the admin secret or the metrics bearer token', async () => {
-    for (const headers of [{}, { 'x-hasura-admin-secret': 'wrong' }, { authorization: 'Bearer wrong' }, { authorization: `Basic ${scrapeToken}` }]) {
+    const attempts: Record<string, string>[] = [{}, { 'x-hasura-admin-secret': 'wrong' }, { authorization: 'Bearer wrong' }, { authorization: `Basic ${scrapeToken}` }];
+    for (const headers of attempts) {
       const denied = await g.request('/metrics', { headers });
       expect(denied.status).toBe(401);
       expect(denied.body).toMatchObject({ path: '$', code: 'access-denied' });
