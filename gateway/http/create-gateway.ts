@@ -24,6 +24,8 @@ import { createGatewayMetrics, type GatewayMetrics } from '../metrics/index.js';
 import { createDocumentValidator } from '../validate/index.js';
 import { createRequestReporter } from './report-request.js';
 import { createExplainHandler } from './handle-explain.js';
+import { createFastGraphQL } from './fast-graphql.js';
+import { forwardBuffered } from './forward-buffered.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -104,6 +106,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!session) throw new Error('no session resolved for this request');
     return session;
   };
+  // Shared by the full pipeline and the fast path, so a document validated or a plan compiled by
+  // one is found by the other.
+  const validateDocument = createDocumentValidator();
+  const execution = {
+    admission,
+    planCache: new PlanCache<CachedQuery>(),
+    mutationCache: new PlanCache<CompiledMutation>(),
+    stringifyNumeric: config.stringifyNumericTypes,
+    logger,
+  };
   const yoga = createYoga({
     // `/v1alpha1/graphql` is Hasura's legacy endpoint; it keeps errors' HTTP statuses.
     graphqlEndpoint: '/:version(v1|v1alpha1)/graphql',
@@ -154,18 +166,31 @@ export function createGateway(options: GatewayOptions): Gateway {
                 return role && role !== 'admin' ? { role, admin: state.schemaFor('admin') } : undefined;
               }
             : undefined,
-        execution: {
-          admission,
-          planCache: new PlanCache<CachedQuery>(),
-          mutationCache: new PlanCache<CompiledMutation>(),
-          stringifyNumeric: config.stringifyNumericTypes,
-          logger,
-        },
+        validateDocument,
+        execution,
         maxBodyBytes: config.maxBodyBytes,
         logger,
       }),
     ],
   });
+  const fast = createFastGraphQL({
+    resolveSession,
+    schemaFor: (session) => registry.current().schemaFor(session.role, session.backendOnly),
+    validate: validateDocument,
+    execution,
+    maxBodyBytes: config.maxBodyBytes,
+    devHints: config.adminSecret === undefined,
+    logger,
+    report: reportRequest,
+  });
+  const fallback = (req: IncomingMessage, res: ServerResponse, body?: Buffer): void => {
+    if (body === undefined) return void yoga(req, res);
+    forwardBuffered((request) => yoga.fetch(request), req, res, body).catch((error: unknown) => {
+      logger.error({ err: error }, 'unexpected error handing a request to the full pipeline');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end('{"errors":[{"message":"unexpected error","extensions":{"path":"$","code":"unexpected"}}]}');
+      else res.destroy();
+    });
+  };
   const ready = registry.reload();
   // Other instances' metadata changes and DDL: one extra connection outside the pool, opened once
   // the first schema is up (nothing to reload before that). Only without a URL — never in
@@ -192,7 +217,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     () => undefined,
   );
   return {
-    handle: (req, res) => void yoga(req, res),
+    // `POST /v1/graphql` (exactly) tries the fast path; everything else is yoga's.
+    handle: (req, res) => (req.method === 'POST' && req.url === '/v1/graphql' ? fast(req, res, fallback) : void yoga(req, res)),
     fetch: async (request) => yoga.fetch(request),
     ready,
     metrics,

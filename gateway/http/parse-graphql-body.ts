@@ -6,6 +6,11 @@ function jsonResponse(body: string, status: number): Response {
   return new Response(body, { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
+/** The answer to a body over the limit (413, Hasura's error shape). */
+export function tooLargeBody(maxBodyBytes: number): string {
+  return errorsBody([new GatewayError('bad-request', `request body is larger than ${maxBodyBytes} bytes`, { status: 413 })], false);
+}
+
 function checkParams(value: unknown, path: string): GraphQLParams {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new GatewayError('parse-failed', 'expected an object for a GraphQL request', { path, status: 200 });
@@ -35,11 +40,11 @@ function checkParams(value: unknown, path: string): GraphQLParams {
 export async function parseGraphQLBody(request: Request, maxBodyBytes: number): Promise<GraphQLParams | GraphQLParams[] | Response> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBodyBytes) {
-    return jsonResponse(errorsBody([new GatewayError('bad-request', `request body is larger than ${maxBodyBytes} bytes`, { status: 413 })], false), 413);
+    return jsonResponse(tooLargeBody(maxBodyBytes), 413);
   }
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBodyBytes) {
-    return jsonResponse(errorsBody([new GatewayError('bad-request', `request body is larger than ${maxBodyBytes} bytes`, { status: 413 })], false), 413);
+    return jsonResponse(tooLargeBody(maxBodyBytes), 413);
   }
   let body: unknown;
   try {

@@ -15,6 +15,8 @@ export interface RequestReport {
   /** Whether the answer was an error, whatever the status (GraphQL errors answer 200). */
   readonly failed: boolean;
   readonly durationMs: number;
+  /** Answered by the fast path (cached document and plan, no yoga); logged, so a profile can be read against it. */
+  readonly fastPath?: boolean;
 }
 
 /** Writes a request's log line and records its metrics. */
@@ -37,6 +39,7 @@ export function createRequestReporter(logger: Logger, metrics: GatewayMetrics): 
         operationName: report.operationName,
         status: report.status,
         durationMs: Math.round(report.durationMs * 100) / 100,
+        ...(report.fastPath ? { fastPath: true } : {}),
       },
       'request',
     );

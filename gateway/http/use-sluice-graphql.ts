@@ -16,11 +16,14 @@ import { createDocumentValidator, explainDenial } from '../validate/index.js';
 import type { Session } from '../session/index.js';
 import { asGatewayError, errorsBody } from './graphql-response.js';
 import { parseGraphQLBody } from './parse-graphql-body.js';
+import { withDevHint } from './with-dev-hint.js';
 
 export interface SluiceGraphQLOptions {
   /** Dev mode: "not found" errors of a role name the missing permission (compared to admin). */
   readonly explain?: ((schema: GraphQLSchema) => { role: string; admin: GraphQLSchema } | undefined) | undefined;
   readonly sessionOf: (request: Request) => Session;
+  /** The document validator (cached per role schema), shared with the fast path. */
+  readonly validateDocument: ReturnType<typeof createDocumentValidator>;
   readonly execution: QueryDependencies & { readonly mutationCache: PlanCache<CompiledMutation> };
   readonly maxBodyBytes: number;
   readonly logger: Logger;
@@ -53,7 +56,7 @@ function errorResult(errors: readonly GatewayError[], session: Session, legacy =
  * instead of graphql-js resolvers. The data is JSON text from Postgres, spliced into the body.
  */
 export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
-  const validateDocument = createDocumentValidator();
+  const validateDocument = options.validateDocument;
   // Members of a batch run one after another, as in Hasura: a query after a mutation sees it.
   const batchTail = new WeakMap<Request, Promise<unknown>>();
   return {
@@ -122,14 +125,7 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
           const gatewayError = asGatewayError(error);
           if (gatewayError.code === 'unexpected') options.logger.error({ err: error }, 'unexpected error while executing a query');
           // Dev mode: a rejected write names the role and the rule that rejected it.
-          const hinted =
-            options.explain && gatewayError.code === 'permission-error' && !session.isAdmin && !gatewayError.hint
-              ? new GatewayError(gatewayError.code, gatewayError.message, {
-                  path: gatewayError.path,
-                  status: gatewayError.status,
-                  hint: `role "${session.role}": a row it wrote does not satisfy the check of its insert or update permission, so the whole request was rolled back`,
-                })
-              : gatewayError;
+          const hinted = options.explain ? withDevHint(gatewayError, session) : gatewayError;
           return errorResult([hinted], session, legacy);
         }
       };

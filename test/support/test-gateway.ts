@@ -1,9 +1,11 @@
 /**
  * A real gateway for one test file: a fresh database on the shared test server, Sluice's
  * migrations (optionally the Chinook example), the gateway's own read-only pool, and the gateway
- * itself, called through `fetch` with no port. Log lines are kept in `logs` so tests can check
+ * itself, served by `node:http` on a free loopback port exactly as `sluice serve` serves it (so
+ * requests take the fast path where a server's would). Log lines are kept in `logs` so tests can check
  * warnings.
  */
+import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type pg from 'pg';
 import { loadConfig, type Config } from '../../gateway/config/index.js';
@@ -15,6 +17,8 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 export const baseUrl = 'http://sluice.test';
 
 export interface TestGatewayOptions {
+  /** Level of the log lines kept in `logs` (default warn; info keeps one line per request). */
+  readonly logLevel?: 'warn' | 'info' | 'debug';
   /** Load the Chinook example data (default true). */
   readonly example?: boolean;
   /** Extra environment for `loadConfig` (`DATABASE_URL` is filled in). */
@@ -75,7 +79,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const db = await createTestDatabase('sluice_gql');
   const logs: LogRecord[] = [];
   const logger = createLogger(
-    'warn',
+    options.logLevel ?? 'warn',
     new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as LogRecord);
@@ -84,6 +88,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     }),
   );
   let pool: pg.Pool | undefined;
+  let server: Server | undefined;
   try {
     await runMigrations(db.url, { example: options.example ?? true }, logger);
     if (options.setupSql) await db.pool.query(options.setupSql);
@@ -94,7 +99,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     await gateway.ready;
     const adminHeaders: Record<string, string> = config.adminSecret === undefined ? {} : { 'x-hasura-admin-secret': config.adminSecret };
     const gatewayPool = pool;
-    const request = async (path: string, init?: RequestInit) => readResult(await gateway.fetch(new Request(`${baseUrl}${path}`, init)));
+    server = createServer(gateway.handle);
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = listening.address() as { port: number };
+    const request = async (path: string, init?: RequestInit) => readResult(await fetch(`http://127.0.0.1:${port}${path}`, init));
     const post = (path: string, body: unknown, headers: Record<string, string> = adminHeaders) =>
       request(path, {
         method: 'POST',
@@ -117,12 +129,15 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
         return result.body;
       },
       async close() {
+        listening.closeAllConnections();
+        await new Promise((resolve) => listening.close(resolve));
         await gateway.close();
         await gatewayPool.end();
         await db.drop();
       },
     };
   } catch (error) {
+    server?.close();
     await pool?.end();
     await db.drop();
     throw error;
