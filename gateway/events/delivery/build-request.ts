@@ -10,9 +10,16 @@ export interface WebhookRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string;
-  /** What the invocation log keeps: the payload and the header names (values may be secrets). */
+  /**
+   * What the invocation log keeps: the payload and the header names (values may be secrets). A
+   * payload over `loggedPayloadBytes` is left out (`payload: null, truncated: true, size`): the
+   * event itself still holds the row, and a 20 MB row retried five times would otherwise add
+   * 100 MB of log.
+   */
   readonly logged: unknown;
 }
+
+export const loggedPayloadBytes = 1024 * 1024;
 
 export class MissingEnvError extends Error {}
 
@@ -54,5 +61,8 @@ export function buildRequest(event: ClaimedEvent, trigger: EventTriggerConf, enr
   headers['Content-Type'] = 'application/json';
   headers['Idempotency-Key'] = event.id;
   const payload = buildPayload(event, trigger, enriched);
-  return { url, headers, body: JSON.stringify(payload), logged: { payload, headers: Object.keys(headers) } };
+  const body = JSON.stringify(payload);
+  const size = Buffer.byteLength(body);
+  const logged = size > loggedPayloadBytes ? { payload: null, truncated: true, size, headers: Object.keys(headers) } : { payload, headers: Object.keys(headers) };
+  return { url, headers, body, logged };
 }
