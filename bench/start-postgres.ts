@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { runMigrations, startEmbeddedPostgres, type EmbeddedPostgres } from '../gateway/database/index.js';
+import { waitForConnectionsToClose } from './sample-connections.js';
 
 export interface BenchPostgres {
   /** Superuser URL (read-write), for setup, statistics and the raw-SQL floor. */
@@ -88,6 +89,9 @@ export async function startBenchPostgres(dataDir: string, logger: Logger): Promi
       version,
       statementStats,
       async stop() {
+        // pg's Pool.end() resolves before its connections have finished closing: stopping the
+        // server at once would make them fail (and be logged as errors) on their way out.
+        await waitForConnectionsToClose(running.url, 5_000).catch(() => undefined);
         await running.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
