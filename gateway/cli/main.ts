@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const logger = createLogger(config.logLevel);
   try {
     if (command === 'start') {
-      await runStart(config, logger);
+      await runStart(config, logger, env);
     } else if (hasDatabaseUrl(config)) {
       await runServe(config, logger);
     } else {
