@@ -16,6 +16,7 @@
  * (logged as interrupted, not counted as a try); releases the events claimed but not attempted;
  * only then gives up its lease.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { tableKey } from '../../../schema/model/database-model.js';
@@ -41,6 +42,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const { pool, logger: parentLogger, instanceId } = options;
   const logger = parentLogger.child({ component: 'event-delivery', instanceId });
   const stopController = new AbortController();
+  // Every request in flight listens for the stop (post-webhook.ts): more than Node's default 10.
+  setMaxListeners(tuning.httpConcurrency + 10, stopController.signal);
   const context: DeliverContext = {
     pool,
     instanceId,
