@@ -14,6 +14,8 @@ export interface BenchSettings {
   readonly scales: readonly number[];
   /** Whether to start PostGraphile and measure it beside Sluice. */
   readonly postgraphile: boolean;
+  /** BENCH_CPU_PROFILE=1: profile Sluice's runs (profile-cpu.ts). */
+  readonly cpuProfile: boolean;
   /** Sluice's pool size; the raw-SQL pool gets the same. */
   readonly poolMax: number;
   /** A request slower than this counts as an error. */
@@ -57,6 +59,7 @@ export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     workloads: known.filter((name) => chosen.includes(name)),
     scales,
     postgraphile: peer === '1',
+    cpuProfile: env.BENCH_CPU_PROFILE?.trim() === '1',
     poolMax: 20,
     requestTimeoutMs: 30_000,
   };

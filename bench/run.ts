@@ -18,6 +18,7 @@ import { formatReport, type ResultRow } from './format-report.js';
 import { growChinook } from './grow-chinook.js';
 import { hasErrors, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
 import { describeMachine, loadNow } from './machine-info.js';
+import { startCpuProfile } from './profile-cpu.js';
 import { runLoad } from './run-load.js';
 import { sampleRss } from './sample-rss.js';
 import { startPostGraphile, type RunningPostGraphile } from './start-postgraphile.js';
@@ -124,7 +125,13 @@ async function measureWorkload(sides: Sides, workload: Workload, scale: number, 
     const base = { concurrency, warmupMs: settings.warmupS * 1000, durationMs: settings.durationS * 1000, requestTimeoutMs: settings.requestTimeoutMs };
     const graphql = (url: string, dialect: Dialect): LoadTarget => ({ kind: 'graphql', url, workloads: [name], dialect, scale });
     process.stderr.write(`bench: ×${scale} ${name} at concurrency ${concurrency}: Sluice`);
+    const profile = settings.cpuProfile ? await startCpuProfile() : undefined;
     const { result: sluiceResult, peakRss: sluicePeak } = await runWithRss({ ...base, target: graphql(sluice.graphqlUrl, 'sluice') });
+    if (profile) {
+      const summary = await profile.stop(`sluice-x${scale}-${name}-c${concurrency}`);
+      await writeFile(summary.path.replace(/\.cpuprofile$/, '.md'), `${summary.lines.join('\n')}\n`);
+      process.stderr.write(`\nbench:   CPU profile written to ${summary.path}; top code areas:\n${summary.lines.slice(0, 10).join('\n')}\n`);
+    }
     let peerResult: LoadResult | null = null;
     let peerPeak: number | null = null;
     if (peer) {

@@ -96,8 +96,16 @@ export async function startPostGraphile(databaseUrl: string, poolMax: number, lo
     cwd: peerDir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', DATABASE_URL: databaseUrl, POOL_MAX: String(poolMax) },
     // stdin is a pipe so that the peer exits when this process goes away (it stops on stdin's end).
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Its stderr goes on to ours, and the last lines explain a failed start.
+  const lastErrors: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    process.stderr.write(`postgraphile: ${line}\n`);
+    lastErrors.push(line);
+    if (lastErrors.length > 3) lastErrors.shift();
+  });
+  const said = (): string => (lastErrors.length > 0 ? `: ${lastErrors.join(' / ')}` : '');
   try {
     const graphqlUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`PostGraphile did not listen within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
@@ -117,9 +125,10 @@ export async function startPostGraphile(databaseUrl: string, poolMax: number, lo
         clearTimeout(timer);
         reject(error);
       });
-      child.once('exit', (code, signal) => {
+      // 'close' rather than 'exit': by then its stderr has been read to the end.
+      child.once('close', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`PostGraphile exited (${signal ?? code}) before it listened`));
+        reject(new Error(`PostGraphile exited (${signal ?? code}) before it listened${said()}`));
       });
     });
     return { graphqlUrl, pid: child.pid!, node: nodeVersion, version, close: () => stopChild(child) };
