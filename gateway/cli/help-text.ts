@@ -3,9 +3,10 @@ export const helpText = `Sluice: a GraphQL data-access gateway for Postgres (Has
 Usage: sluice <command>
 
 Commands:
-  start         Serve the Chinook example app. Without DATABASE_URL, runs an embedded
-                Postgres with its data under .data/postgres in the Sluice directory;
-                with DATABASE_URL, loads the example into that database.
+  start         Serve the example app (Chinook and the order workflow, whose functions
+                run in-process; \`npm run demo\` drives it). Without DATABASE_URL, runs an
+                embedded Postgres with its data under .data/postgres in the Sluice
+                directory; with DATABASE_URL, loads the example into that database.
   serve         Serve your own database (DATABASE_URL required). Creates only Sluice's
                 catalog schema "sluice"; your tables are left as they are.
   metadata      Metadata as code: export, apply, diff, validate or status of a metadata

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSluiceClient, gql, SluiceError, type SluiceClient } from '../../functions/client/index.js';
 import { mintCustomerToken } from '../../functions/orders/demo/mint-customer-token.js';
+import { customerRequest } from '../../functions/orders/demo/customer-request.js';
 import { placeOrders } from '../../functions/orders/demo/place-orders.js';
 import { watchOrders } from '../../functions/orders/demo/watch-orders.js';
 import { startOrderWorkflowFixture, waitFor, type OrderWorkflowFixture } from './order-workflow-fixture.js';
@@ -36,6 +37,12 @@ async function statusOf(id: number): Promise<string> {
 
 const setStatus = gql<{ update_food_orders_by_pk: { id: number } | null }, { id: number; status: string }>`
   mutation SetStatus($id: Int!, $status: String!) { update_food_orders_by_pk(pk_columns: {id: $id}, _set: {status: $status}) { id } }
+`;
+
+const placeOrder = gql<{ insert_food_orders_one: { id: number } }, { restaurantId: number; items: { menu_item_id: number; quantity: number }[] }>`
+  mutation PlaceOrder($restaurantId: Int!, $items: [food_order_items_insert_input!]!) {
+    insert_food_orders_one(object: {restaurant_id: $restaurantId, items: {data: $items}}) { id }
+  }
 `;
 
 describe('the order workflow', () => {
@@ -115,13 +122,35 @@ describe('the order workflow', () => {
     const results = (await Promise.all(answers.map((a) => a.json()))) as Record<string, unknown>[];
     expect(results.filter((r) => r.status === 'paid')).toHaveLength(1);
     expect(results.filter((r) => typeof r.skipped === 'string')).toHaveLength(1);
+    const paymentsOf = async () => (await f.db.pool.query('SELECT idempotency_key, status FROM food.payments WHERE order_id = $1', [id])).rows;
+    expect(await paymentsOf()).toEqual([{ idempotency_key: event!.id, status: 'succeeded' }]);
 
     // And once more by the delivery worker, the ordinary way.
     await f.metadata('sluice_resume_event_trigger', { name: 'take_payment' });
     await waitFor(async () => (await f.db.pool.query(`SELECT 1 FROM sluice.event_log WHERE id = $1 AND status = 'delivered'`, [event!.id])).rowCount === 1, 'the event to be delivered');
     await waitFor(async () => (await statusOf(id)) === 'delivered', 'the order to be delivered');
 
-    const { rows: payments } = await f.db.pool.query('SELECT idempotency_key, status FROM food.payments WHERE order_id = $1', [id]);
-    expect(payments).toEqual([{ idempotency_key: event!.id, status: 'succeeded' }]);
+    expect(await paymentsOf()).toEqual([{ idempotency_key: event!.id, status: 'succeeded' }]);
+  });
+
+  it('ends the orders it cannot fulfil with a reason: rejected by the validator, failed at payment', async () => {
+    const session = await customer(3);
+    const order = async (restaurantId: number, items: { menu_item_id: number; quantity: number }[]) =>
+      (await customerRequest(session, placeOrder, { restaurantId, items })).insert_food_orders_one.id;
+    const closed = await order(4, [{ menu_item_id: 11, quantity: 1 }]);
+    const unavailable = await order(1, [{ menu_item_id: 4, quantity: 1 }]);
+    const elsewhere = await order(1, [{ menu_item_id: 5, quantity: 1 }]);
+    // 20 × 12.50 + 20 × 10.50 + 20 × 6.50 = 590.00: over the fake provider's limit.
+    const expensive = await order(1, [1, 2, 3].map((id) => ({ menu_item_id: id, quantity: 20 })));
+    const { orders, timedOut } = await watchOrders(session, [closed, unavailable, elsewhere, expensive], { timeoutMs: 30_000 });
+    expect(timedOut).toBe(false);
+    expect(orders.map(({ id, status, status_reason, total_cents }) => ({ id, status, status_reason, total_cents }))).toEqual([
+      { id: closed, status: 'rejected', status_reason: 'the restaurant is not taking orders', total_cents: null },
+      { id: unavailable, status: 'rejected', status_reason: 'Truffle risotto is not available', total_cents: null },
+      { id: elsewhere, status: 'rejected', status_reason: "Falafel bowl is not on this restaurant's menu", total_cents: null },
+      { id: expensive, status: 'failed', status_reason: 'the card was declined', total_cents: 59_000 },
+    ]);
+    const { rows } = await f.db.pool.query('SELECT order_id, amount_cents, status FROM food.payments WHERE order_id = ANY($1) ORDER BY order_id', [[closed, unavailable, elsewhere, expensive]]);
+    expect(rows).toEqual([{ order_id: expensive, amount_cents: 59_000, status: 'declined' }]);
   });
 });

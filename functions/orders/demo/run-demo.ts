@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { exampleSecretsPath, readExampleSecrets } from '../example-secrets.js';
 import { mintCustomerToken } from './mint-customer-token.js';
 import { placeOrders } from './place-orders.js';
-import { createProgressDisplay } from './render-progress.js';
+import { createProgressDisplay, orderSteps } from './render-progress.js';
 import { watchOrders } from './watch-orders.js';
 
 const usage = 'usage: npm run demo -- [--orders N] [--customer ID] [--url URL] [--timeout SECONDS]\n';
@@ -64,7 +64,8 @@ async function main(): Promise<number> {
     if (cause?.code === 'ECONNREFUSED') throw new Error(`nothing answers at ${options.url}: is \`npm start\` running?`);
     throw error;
   }
-  process.stdout.write(`Placed ${placed.length} orders as customer ${options.customer} at ${options.url}; following them through the workflow:\n\n`);
+  process.stdout.write(`Placed ${placed.length} orders as customer ${options.customer} at ${options.url}; following them through the workflow:\n`);
+  process.stdout.write(`  (${orderSteps.join(' → ')})\n\n`);
   const display = createProgressDisplay(placed, process.stdout);
   const { orders, timedOut } = await watchOrders(session, placed.map((o) => o.id), { timeoutMs: options.timeoutMs, onProgress: (p) => display.update(p) });
   const delivered = orders.filter((o) => o.status === 'delivered').length;
