@@ -72,9 +72,13 @@ export async function startOrderWorkflow(options: OrderWorkflowOptions): Promise
 
   // The port is fixed before serving so the functions know where the gateway will be.
   const port = options.config.port === 0 ? await findFreePort() : options.config.port;
+  const functionsPort = env.FUNCTIONS_PORT ? Number(env.FUNCTIONS_PORT) : 0;
+  if (!Number.isInteger(functionsPort) || functionsPort < 0 || functionsPort > 65535) {
+    throw new Error(`FUNCTIONS_PORT must be a port number, got ${JSON.stringify(env.FUNCTIONS_PORT)}`);
+  }
   const functions = await startFunctionRunner({
     dir,
-    port: env.FUNCTIONS_PORT ? Number(env.FUNCTIONS_PORT) : 0,
+    port: functionsPort,
     host: '127.0.0.1',
     sluiceUrl: `http://127.0.0.1:${port}/v1/graphql`,
     env: keyEnv,
