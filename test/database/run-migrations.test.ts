@@ -19,9 +19,9 @@ describe('runMigrations with the example', () => {
     await db.drop();
   });
 
-  it('applies the catalog and the Chinook example into a fresh database', async () => {
+  it('applies the catalog and the example (Chinook, the order workflow) into a fresh database', async () => {
     const applied = await runMigrations(db.url, { example: true }, logger);
-    expect(applied).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'catalog/0004_event_workers.sql', 'example/0001_chinook.sql']);
+    expect(applied).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'catalog/0004_event_workers.sql', 'example/0001_chinook.sql', 'example/0002_orders.sql']);
     const { rows } = await db.pool.query('SELECT name FROM sluice.schema_migrations ORDER BY name');
     expect(rows.map((row) => row.name)).toEqual(applied);
   });
@@ -68,7 +68,7 @@ describe('runMigrations', () => {
 
   it('lets concurrent runs apply each file exactly once', async () => {
     const runs = await Promise.all([1, 2, 3].map(() => runMigrations(db.url, { example: true }, logger)));
-    expect(runs.flat()).toEqual(['example/0001_chinook.sql']);
+    expect(runs.flat()).toEqual(['example/0001_chinook.sql', 'example/0002_orders.sql']);
     expect(await count(db, 'track')).toBe(3503);
   });
 });
@@ -87,7 +87,7 @@ describe('runMigrations on a fresh database, concurrently', () => {
       runMigrations(db.url, { example: true }, logger),
       runMigrations(db.url, { example: true }, logger),
     ]);
-    expect([...first!, ...second!].sort()).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'catalog/0004_event_workers.sql', 'example/0001_chinook.sql']);
-    expect(await count(db, 'sluice.schema_migrations')).toBe(5);
+    expect([...first!, ...second!].sort()).toEqual(['catalog/0001_catalog.sql', 'catalog/0002_ddl_notify.sql', 'catalog/0003_events.sql', 'catalog/0004_event_workers.sql', 'example/0001_chinook.sql', 'example/0002_orders.sql']);
+    expect(await count(db, 'sluice.schema_migrations')).toBe(6);
   });
 });
