@@ -53,7 +53,7 @@ describe('a huge row through the gateway', () => {
 
   it('delivers the whole row, and logs the attempt without keeping the 20 MB payload', async () => {
     const eventId = await capture(`INSERT INTO docs VALUES (1, ${hexText(20)})`);
-    await waitFor(async () => (await statusOf(eventId)) === 'delivered', 30_000, 'the huge delivery');
+    await waitFor(async () => (await statusOf(eventId)) === 'delivered', 90_000, 'the huge delivery');
     const request = receiver.requests.find((r) => (r.body.event as { data: { new: { id: number } } }).data.new.id === 1)!;
     const row = (request.body.event as { data: { new: { id: number; body: string } } }).data.new;
     expect(row.body).toHaveLength(hugeLength);
@@ -61,17 +61,17 @@ describe('a huge row through the gateway', () => {
     const [attempt] = await attemptsOf(eventId);
     expect(attempt).toMatchObject({ http_status: 200, request: { payload: null, truncated: true }, error: null });
     expect(attempt!.request.size).toBeGreaterThan(hugeLength);
-  });
+  }, 120_000);
 
   it('records a clear error when the function refuses it, retries, gives up, and keeps delivering the rest', async () => {
     // A function platform with a 1 MB body limit.
     receiver.reply = (request) => (JSON.stringify(request.body).length > 1024 * 1024 ? { status: 413, body: 'Payload Too Large' } : { status: 200 });
     const huge = await capture(`INSERT INTO docs VALUES (2, ${hexText(4)})`);
     await g.db.pool.query(`INSERT INTO docs SELECT g, 'small' FROM generate_series(3, 32) g`);
-    await waitFor(async () => (await statusOf(huge)) === 'dead', 30_000, 'the refused event given up');
+    await waitFor(async () => (await statusOf(huge)) === 'dead', 90_000, 'the refused event given up');
     const smallDelivered = async () =>
       (await g.db.pool.query(`SELECT count(*)::int AS n FROM sluice.event_log WHERE status = 'delivered' AND pg_column_size(data) < 1000`)).rows[0].n as number;
-    await waitFor(async () => (await smallDelivered()) === 30, 30_000, 'the small events');
+    await waitFor(async () => (await smallDelivered()) === 30, 90_000, 'the small events');
     const attempts = await attemptsOf(huge);
     expect(attempts.map((a) => [a.http_status, a.error, a.response])).toEqual(
       Array(2).fill([413, 'webhook answered 413', { type: 'client_error', data: { message: 'Payload Too Large' }, version: '2' }]),
@@ -79,8 +79,8 @@ describe('a huge row through the gateway', () => {
     for (const attempt of attempts) expect(attempt.request).toMatchObject({ payload: null, truncated: true });
     // The worker is not stuck: a new event right after is delivered as usual.
     const later = await capture(`INSERT INTO docs VALUES (100, 'after')`);
-    await waitFor(async () => (await statusOf(later)) === 'delivered', 10_000, 'a later event');
-  });
+    await waitFor(async () => (await statusOf(later)) === 'delivered', 30_000, 'a later event');
+  }, 120_000);
 });
 
 describe('the in-flight byte budget', () => {
@@ -112,7 +112,7 @@ describe('the in-flight byte budget', () => {
     for (const { size } of rows) expect(size).toBeGreaterThan(2_000_000);
     // 5 MB: the third event starts below the budget (4 MB before it), the fourth would not.
     worker = startWorker(database, schemaWith(trigger('blobs', receiver.url)), 'budget', { maxInFlightBytes: 5_000_000, pollIntervalMs: 100 });
-    await waitFor(async () => (await statusCounts(database.db)).delivered === 6, 20_000, 'all six');
+    await waitFor(async () => (await statusCounts(database.db)).delivered === 6, 60_000, 'all six');
     expect(receiver.maxInFlight()).toBe(3);
 
     // A budget smaller than one event still delivers, one at a time.
@@ -120,7 +120,7 @@ describe('the in-flight byte budget', () => {
     await worker.stop();
     const before = receiver.requests.length;
     worker = startWorker(database, schemaWith(trigger('blobs', receiver.url)), 'tiny', { maxInFlightBytes: 1000, pollIntervalMs: 100 });
-    await waitFor(async () => (await statusCounts(database.db)).delivered === 6, 20_000, 'all six again');
+    await waitFor(async () => (await statusCounts(database.db)).delivered === 6, 60_000, 'all six again');
     expect(receiver.requests.length - before).toBe(6);
-  });
+  }, 120_000);
 });

@@ -56,7 +56,7 @@ describe('webhook faults', () => {
   beforeAll(async () => {
     g = await startTestGateway({ example: false, setupSql: 'CREATE TABLE public.jobs (id int PRIMARY KEY, kind text NOT NULL)' });
     slow = await startReceiver();
-    slow.reply = () => ({ status: 200, delayMs: 5000 });
+    slow.reply = () => ({ status: 200, delayMs: 10_000 });
     failing = await startReceiver();
     failing.reply = () => ({ status: 500, body: 'boom' });
     healthy = await startReceiver();
@@ -73,10 +73,12 @@ describe('webhook faults', () => {
       healthy: healthy.url,
     };
     for (const [kind, url] of Object.entries(webhooks)) {
-      // Hasura's integer retry_conf: two retries (three attempts), at once, 2 s timeout.
+      // Hasura's integer retry_conf: two retries (three attempts), at once. The timeout case has
+      // 3 s (so its event cannot be dead within 9 s), the healthy one a generous 60 s.
+      const timeout = kind === 'timeout' ? 3 : kind === 'healthy' ? 60 : 2;
       const created = await meta('pg_create_event_trigger', {
         name: `job_${kind}`, table: 'jobs', insert: { columns: '*' }, webhook: url,
-        retry_conf: { num_retries: 2, interval_sec: 0, timeout_sec: 2 },
+        retry_conf: { num_retries: 2, interval_sec: 0, timeout_sec: timeout },
       });
       expect(created.status).toBe(200);
     }
@@ -106,11 +108,11 @@ describe('webhook faults', () => {
     // Healthy deliveries go on while the faulty ones are being retried.
     await g.db.pool.query(`INSERT INTO jobs SELECT g, 'more' FROM generate_series(2, 21) g`);
     await waitFor(() => healthy.requests.length === 21, 20_000, 'the healthy deliveries');
-    expect((await eventOf('job_timeout')).error).toBe(false); // still retrying: ≥ 6 s of timeouts
+    expect((await eventOf('job_timeout')).error).toBe(false); // still retrying: ≥ 9 s of timeouts
     const deadOnes = ['job_timeout', 'job_status_500', 'job_garbage', 'job_reset', 'job_down'];
     const isDead = async (trigger: string) =>
       ((await meta('pg_get_event_logs', { name: trigger, status: 'processed' })).body as { error: boolean }[]).filter((e) => e.error).length === 21;
-    await waitFor(async () => (await Promise.all(deadOnes.map(isDead))).every(Boolean), 60_000, 'every faulty event dead');
+    await waitFor(async () => (await Promise.all(deadOnes.map(isDead))).every(Boolean), 100_000, 'every faulty event dead');
 
     for (const trigger of deadOnes) {
       const event = await eventOf(trigger);
@@ -128,9 +130,9 @@ describe('webhook faults', () => {
       const errors = attempts.map((a) => a.error ?? '');
       switch (trigger) {
         case 'job_timeout':
-          expect(errors).toEqual(Array(3).fill('timeout: no response within 2 s'));
+          expect(errors).toEqual(Array(3).fill('timeout: no response within 3 s'));
           expect(attempts.map((a) => a.http_status)).toEqual([null, null, null]);
-          for (const attempt of attempts) expect(attempt.duration_ms).toBeGreaterThanOrEqual(1900);
+          for (const attempt of attempts) expect(attempt.duration_ms).toBeGreaterThanOrEqual(2900);
           break;
         case 'job_status_500':
           expect(attempts.map((a) => [a.http_status, a.response.data.message, a.error])).toEqual(Array(3).fill([500, 'boom', 'webhook answered 500']));
