@@ -163,6 +163,20 @@ function metricsSecret(env: NodeJS.ProcessEnv): string | undefined {
 
 /** Parses and validates the environment; throws a `ConfigError` on the first bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const config = readConfig(env);
+  // As Hasura refuses `--jwt-secret` without `--admin-secret`: without a secret every request
+  // without a token would be admin (dev mode), which nobody setting up JWTs means. `sluice start`
+  // adds the example's JWT secret after this check, for its demo only.
+  if (config.jwtSecret !== undefined && config.adminSecret === undefined) {
+    throw new ConfigError(
+      config.jwtSecret.name,
+      `${config.jwtSecret.name} requires SLUICE_ADMIN_SECRET (or HASURA_GRAPHQL_ADMIN_SECRET): without it every request without a token would be admin`,
+    );
+  }
+  return config;
+}
+
+function readConfig(env: NodeJS.ProcessEnv): Config {
   const poolMax = integer(read(env, 'SLUICE_POOL_MAX', 'HASURA_GRAPHQL_PG_CONNECTIONS'), 20, 1, 10_000, 'a positive integer');
   return {
     databaseUrl: databaseUrl(read(env, 'DATABASE_URL', 'HASURA_GRAPHQL_DATABASE_URL')),

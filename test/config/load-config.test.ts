@@ -57,6 +57,13 @@ describe('loadConfig', () => {
     expect(errorOf({ SLUICE_POOL_QUEUE_MAX: '-1' }).variable).toBe('SLUICE_POOL_QUEUE_MAX');
   });
 
+  it('refuses a JWT secret without an admin secret, as Hasura does', () => {
+    const error = errorOf({ HASURA_GRAPHQL_JWT_SECRET: '{"type":"HS256","key":"0123456789abcdef0123456789abcdef"}' });
+    expect(error.variable).toBe('HASURA_GRAPHQL_JWT_SECRET');
+    expect(error.message).toContain('requires SLUICE_ADMIN_SECRET');
+    expect(loadConfig({ SLUICE_JWT_SECRET: '{"type":"HS256","key":"k"}', SLUICE_ADMIN_SECRET: 's' }).jwtSecret?.name).toBe('SLUICE_JWT_SECRET');
+  });
+
   it('reads the reload and event delivery settings, with Hasura names as aliases', () => {
     const config = loadConfig({
       SLUICE_RELOAD_LISTEN: 'off',
