@@ -75,6 +75,8 @@ export interface BurstSettings {
   /** The workload every caller sends (a read). */
   readonly workload: string;
   readonly requestTimeoutMs: number;
+  /** Sluice's HTTP listen backlog; undefined: Node's default, as `sluice serve` has it. */
+  readonly backlog: number | undefined;
 }
 
 export function readBurstSettings(env: NodeJS.ProcessEnv): BurstSettings {
@@ -87,6 +89,7 @@ export function readBurstSettings(env: NodeJS.ProcessEnv): BurstSettings {
     poolMax: Math.round(positive(env, 'BENCH_BURST_POOL', 20, 90)),
     workload,
     requestTimeoutMs: 30_000,
+    backlog: env.BENCH_BURST_BACKLOG?.trim() ? Math.round(positive(env, 'BENCH_BURST_BACKLOG', 511, 65_535)) : undefined,
   };
 }
 

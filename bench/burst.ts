@@ -24,6 +24,7 @@ import { hasErrors } from './load-job.js';
 import { describeMachine, loadNow } from './machine-info.js';
 import { runLoad } from './run-load.js';
 import { sampleConnections, waitForConnectionsToClose } from './sample-connections.js';
+import { readTcpCounters, tcpCountersSince } from './read-tcp-counters.js';
 import { sampleRss } from './sample-rss.js';
 import { benchDataDir, startBenchPostgres } from './start-postgres.js';
 import { startSluice } from './start-sluice.js';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
       "SELECT current_setting('max_connections') AS max, current_setting('superuser_reserved_connections') AS reserved",
     ))[0]!;
 
-    const sluice = await startSluice(postgres.url, settings.poolMax);
+    const sluice = await startSluice(postgres.url, settings.poolMax, settings.backlog);
     let sluiceOpen = true;
     const closeSluice = async (): Promise<void> => {
       if (sluiceOpen) await sluice.close();
@@ -101,8 +102,10 @@ async function main(): Promise<void> {
     log(`${settings.callers} callers through Sluice (pool ${settings.poolMax}) for ${settings.durationS} s`);
     const sluiceConnections = await sampleConnections(postgres.url);
     const rss = sampleRss();
+    const tcpBefore = readTcpCounters();
     const throughSluice = await runLoad({ ...base, target: { kind: 'graphql', url: sluice.graphqlUrl, workloads: [workload.name], dialect: 'sluice', scale: 1, freshConnections: true } });
     const sluicePeakRss = rss.stop();
+    const sluiceTcp = tcpCountersSince(tcpBefore, readTcpCounters());
     const sluicePeak = await sluiceConnections.stop();
     await closeSluice();
     const left = await waitForConnectionsToClose(postgres.url, 15_000);
@@ -110,12 +113,14 @@ async function main(): Promise<void> {
 
     log(`${settings.callers} callers straight to Postgres (max_connections ${limits.max}) for ${settings.durationS} s`);
     const directConnections = await sampleConnections(postgres.url);
+    const directTcpBefore = readTcpCounters();
     const direct = await runLoad({ ...base, target: { kind: 'sql-connect', url: callerUrl.toString(), statementTimeoutMs: sluice.statementTimeoutMs, statements } });
+    const directTcp = tcpCountersSince(directTcpBefore, readTcpCounters());
     const directPeak = await directConnections.stop();
 
     const sides: [BurstSide, BurstSide] = [
-      { title: `through Sluice (pool ${settings.poolMax})`, result: throughSluice, connections: sluicePeak, peakRssBytes: sluicePeakRss },
-      { title: 'directly to Postgres', result: direct, connections: directPeak, peakRssBytes: null },
+      { title: `through Sluice (pool ${settings.poolMax})`, result: throughSluice, connections: sluicePeak, peakRssBytes: sluicePeakRss, tcp: sluiceTcp },
+      { title: 'directly to Postgres', result: direct, connections: directPeak, peakRssBytes: null, tcp: directTcp },
     ];
     const report = formatBurstReport({
       machine: describeMachine(loadAtStart),

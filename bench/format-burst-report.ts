@@ -6,6 +6,7 @@
 import type { BurstSettings } from './bench-settings.js';
 import type { LoadResult } from './load-job.js';
 import type { Machine } from './machine-info.js';
+import type { TcpCounters } from './read-tcp-counters.js';
 import type { ConnectionPeak } from './sample-connections.js';
 
 export interface BurstSide {
@@ -14,6 +15,8 @@ export interface BurstSide {
   readonly connections: ConnectionPeak;
   /** Peak RSS of the Sluice process during its burst; null for the direct side. */
   readonly peakRssBytes: number | null;
+  /** Listen-queue overflows on the host during this side's burst; null where unknown. */
+  readonly tcp: TcpCounters | null;
 }
 
 export interface BurstReportInput {
@@ -91,7 +94,8 @@ export function formatBurstReport(input: BurstReportInput): string {
       'every request on a new connection (HTTP `Connection: close` through Sluice; a new Postgres connection, connect → query → close, directly)',
     `- request: \`${settings.workload}\`, ${input.workloadDescription}; directly, the same SQL Sluice generated`,
     `- Postgres: max_connections ${input.maxConnections}, ${input.reservedConnections} reserved for superusers; direct callers connect as a plain role; ` +
-      `Sluice: pool ${settings.poolMax}, a request waits at most ${input.poolTimeoutMs / 1000} s for a connection, then gets a 503`,
+      `Sluice: pool ${settings.poolMax}, a request waits at most ${input.poolTimeoutMs / 1000} s for a connection, then gets a 503; ` +
+      `its HTTP listen backlog ${settings.backlog === undefined ? "is Node's default (511), as `sluice serve`" : `is ${settings.backlog} (BENCH_BURST_BACKLOG)`}`,
     '',
     `| | ${sluice.title} | ${direct.title} |`,
     '| --- | ---: | ---: |',
@@ -104,6 +108,7 @@ export function formatBurstReport(input: BurstReportInput): string {
     row('max latency ms (answered)', (s) => ms(s.result.maxMs)),
     row('queueing time ms: callers ÷ answered per second', (s) => ms(queueing(s.result))),
     row('most Postgres connections at once (by application)', (s) => connections(s.connections)),
+    row('TCP listen-queue overflows (host-wide; each one a SYN retried after 1 s, 3 s …)', (s) => (s.tcp ? number(s.tcp.listenOverflows) : 'n/a')),
     row('peak RSS of Sluice MB', (s) => (s.peakRssBytes === null ? 'n/a' : (s.peakRssBytes / 2 ** 20).toFixed(0))),
     '',
     '| expectation (issue 7, item 4) | result | figures |',

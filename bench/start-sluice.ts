@@ -30,10 +30,10 @@ export interface RunningSluice {
 
 const warnLevel = 40;
 
-function listen(server: Server): Promise<number> {
+function listen(server: Server, backlog: number | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen({ port: 0, host: '127.0.0.1', ...(backlog === undefined ? {} : { backlog }) }, () => {
       server.off('error', reject);
       const address = server.address();
       if (typeof address === 'object' && address) resolve(address.port);
@@ -42,7 +42,8 @@ function listen(server: Server): Promise<number> {
   });
 }
 
-export async function startSluice(databaseUrl: string, poolMax: number): Promise<RunningSluice> {
+/** `backlog`: the HTTP listen backlog; by default Node's (511), as `sluice serve` has it. */
+export async function startSluice(databaseUrl: string, poolMax: number, backlog?: number): Promise<RunningSluice> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SLUICE_LOG_LEVEL: 'warn', SLUICE_POOL_MAX: String(poolMax) });
   let captured: CapturedStatement[] | undefined;
   const destination = new Writable({
@@ -68,7 +69,7 @@ export async function startSluice(databaseUrl: string, poolMax: number): Promise
   const server = createServer(gateway.handle);
   try {
     await gateway.ready;
-    const port = await listen(server);
+    const port = await listen(server, backlog);
     return {
       graphqlUrl: `http://127.0.0.1:${port}/v1/graphql`,
       poolMax: config.poolMax,
