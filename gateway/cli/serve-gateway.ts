@@ -21,10 +21,10 @@ export interface RunningGateway {
 const drainTimeoutMs = 10_000;
 const drainPollMs = 100;
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, backlog: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, undefined, backlog, () => {
       server.off('error', reject);
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);
@@ -60,7 +60,7 @@ export async function serveGateway(config: Config & { databaseUrl: string }, log
     gateway = createGateway({ config, pool, logger });
     await gateway.ready;
     server = createServer(gateway.handle);
-    const port = await listen(server, config.port);
+    const port = await listen(server, config.port, config.listenBacklog ?? 4096);
     const url = `http://localhost:${port}`;
     logger.info({ url, graphql: `${url}/v1/graphql`, database: redactUrl(config.databaseUrl) }, `Sluice is listening on ${url}`);
     if (config.adminSecret === undefined) {

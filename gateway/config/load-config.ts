@@ -196,6 +196,7 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     autoTrack: boolean(read(env, 'SLUICE_AUTO_TRACK'), true),
     stringifyNumericTypes: boolean(read(env, 'SLUICE_STRINGIFY_NUMERIC_TYPES', 'HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES'), false),
     maxBodyBytes: integer(read(env, 'SLUICE_MAX_BODY_BYTES'), 10 * 1024 * 1024, 1, maxInt32, 'a positive integer (bytes)'),
+    listenBacklog: integer(read(env, 'SLUICE_LISTEN_BACKLOG'), 4096, 1, 65_535, 'an integer from 1 to 65535'),
     unauthorizedRole: roleName(read(env, 'SLUICE_UNAUTHORIZED_ROLE', 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE')),
     jwtSecret: read(env, 'SLUICE_JWT_SECRET', 'HASURA_GRAPHQL_JWT_SECRET'),
     reload: {

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       autoTrack: true,
       stringifyNumericTypes: false,
       maxBodyBytes: 10 * 1024 * 1024,
+      listenBacklog: 4096,
       reload: { listen: true, pollIntervalMs: 5000 },
       events: { delivery: true, retentionHours: 168, pollIntervalMs: 1000, batchSize: 100, httpConcurrency: 100, listen: true, lockTimeoutSec: 1800 },
       backpressure: { queueMax: 1000, roleConcurrency: new Map(), roleConcurrencyDefault: undefined, saturationWarnMs: 10000 },
