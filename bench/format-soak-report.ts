@@ -1,8 +1,7 @@
 /**
  * The soak report: one row per interval (throughput, latency, Sluice's memory), then the trend of
  * the memory left after a full GC. The first interval is warm-up (JIT, caches, pool connections)
- * and is left out of the trend; "flat" means the memory after GC grew by at most 10 % or 10 MB,
- * whichever is larger, from the end of the first interval to the end of the last.
+ * and is left out of the trend (see `trend` for what "flat" means).
  */
 import type { SoakSettings } from './bench-settings.js';
 import type { LoadResult } from './load-job.js';
@@ -44,15 +43,36 @@ function slope(points: ReadonlyArray<readonly [number, number]>): number {
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * RSS after a GC still moves by tens of MB from one interval to the next (freed buffers, malloc
+ * arenas), so single readings are compared through medians: of the first third of the intervals
+ * after warm-up and of the last third. Flat means neither that difference nor the least-squares
+ * slope projected over the run exceeds 10 % or 10 MB, whichever is larger.
+ */
 function trend(label: string, rows: readonly SoakInterval[], value: (row: SoakInterval) => number): string {
   const measured = rows.length > 1 ? rows.slice(1) : rows;
-  const first = value(rows[0]!);
-  const last = value(rows[rows.length - 1]!);
-  const growth = last - first;
+  const third = Math.max(1, Math.floor(measured.length / 3));
+  const early = median(measured.slice(0, third).map(value));
+  const late = median(measured.slice(-third).map(value));
+  const growth = late - early;
   const perMinute = slope(measured.map((row) => [row.endMinute, value(row)] as const));
-  const flat = growth <= Math.max(0.1 * first, 10 * 2 ** 20);
-  const share = first > 0 ? ` (${((100 * growth) / first).toFixed(1)} %)` : '';
-  return `| ${label} | ${mb(first)} | ${mb(last)} | ${growth >= 0 ? '+' : ''}${mb(growth)}${share} | ${perMinute >= 0 ? '+' : ''}${mb(perMinute)} | ${flat ? 'flat' : '**growing**'} |`;
+  const span = measured[measured.length - 1]!.endMinute - measured[0]!.endMinute;
+  const bound = Math.max(0.1 * early, 10 * 2 ** 20);
+  const flat = growth <= bound && perMinute * span <= bound;
+  const signed = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${mb(bytes)}`;
+  const share = early > 0 ? ` (${((100 * growth) / early).toFixed(1)} %)` : '';
+  const first = rows.length > 1 ? 2 : 1;
+  const which = (from: number, to: number): string => (from === to ? `${from}` : `${from}–${to}`);
+  return (
+    `| ${label} | ${mb(early)} (${which(first, first + third - 1)}) | ${mb(late)} (${which(rows.length - third + 1, rows.length)}) | ` +
+    `${signed(growth)}${share} | ${signed(perMinute)} | ${flat ? 'flat' : '**growing**'} |`
+  );
 }
 
 export function formatSoakReport(input: SoakReportInput): string {
@@ -84,14 +104,15 @@ export function formatSoakReport(input: SoakReportInput): string {
   if (rows.length > 0) {
     lines.push(
       '',
-      'Trend from the end of interval 1 (warm-up) to the end of the last; slope by least squares over intervals 2 onwards:',
+      'Trend after warm-up (interval 1 is left out): medians of the first and the last third of the intervals, and the least-squares slope over intervals 2 onwards:',
       '',
-      '| memory | after interval 1 MB | at the end MB | growth MB | slope MB/min | verdict |',
+      '| memory after GC | early median MB (intervals) | late median MB (intervals) | growth MB | slope MB/min | verdict |',
       '| --- | ---: | ---: | ---: | ---: | --- |',
-      trend('RSS after GC', rows, (row) => row.rssAfterGcBytes),
-      trend('heap used after GC', rows, (row) => row.heapUsedAfterGcBytes),
+      trend('RSS', rows, (row) => row.rssAfterGcBytes),
+      trend('V8 heap used', rows, (row) => row.heapUsedAfterGcBytes),
       '',
-      '"flat": grew by at most 10 % or 10 MB, whichever is larger (issue 7, item 2: memory flat over a 10-minute soak). See bench/README.md ("Soak").',
+      '"flat": neither the growth between the medians nor the slope over the run exceeds 10 % or 10 MB, whichever is larger ' +
+        '(issue 7, item 2: memory flat over a 10-minute soak). See bench/README.md ("bench:soak").',
     );
   }
   lines.push('');

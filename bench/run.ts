@@ -12,7 +12,7 @@ import pg from 'pg';
 import { createLogger } from '../gateway/logging/index.js';
 import { readBenchSettings, type BenchSettings } from './bench-settings.js';
 import { createBenchSession } from './bench-session.js';
-import { checkWorkload } from './check-workload.js';
+import { checkWorkload, type AnswerShape } from './check-workload.js';
 import { createStatementCounter, type StatementCounter } from './count-statements.js';
 import { formatReport, type ResultRow } from './format-report.js';
 import { growChinook } from './grow-chinook.js';
@@ -77,6 +77,24 @@ function reportErrors(side: string, result: LoadResult | null): void {
   if (result?.firstError) log(`  ${side} error (${result.errors + result.warmupErrors} in all): ${result.firstError}`);
 }
 
+/**
+ * Whether PostGraphile answers `workload` with the same shape as Sluice (rows at every level,
+ * values in all); if not, it is not measured on this workload and a note says why.
+ */
+async function answersLikeSluice(peer: RunningPostGraphile, workload: Workload, scale: number, sluiceShape: AnswerShape, notes: string[]): Promise<boolean> {
+  const skip = (why: string): false => {
+    notes.push(`×${scale} ${workload.name}: PostGraphile not measured: ${why}`);
+    return false;
+  };
+  try {
+    const shape = await checkWorkload(peer.graphqlUrl, workload, 'postgraphile', scale);
+    if (shape.rows === sluiceShape.rows && shape.values === sluiceShape.values) return true;
+    return skip(`its answer has ${shape.rows} rows and ${shape.values} values, Sluice's ${sluiceShape.rows} and ${sluiceShape.values}`);
+  } catch (error) {
+    return skip(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Runs a load job while sampling the server's RSS (`pid`, or this process: Sluice runs in it). */
 async function runWithRss(job: LoadJob, pid?: number): Promise<{ result: LoadResult; peakRss: number }> {
   const rss = sampleRss(pid);
@@ -93,19 +111,7 @@ async function measureWorkload(sides: Sides, workload: Workload, scale: number, 
   const { sluice, postgres, counter } = sides;
   const name = workload.name;
   const shape = await checkWorkload(sluice.graphqlUrl, workload, 'sluice', scale);
-  let peer = sides.peer;
-  if (peer) {
-    const peerShape = await checkWorkload(peer.graphqlUrl, workload, 'postgraphile', scale).catch((error: unknown) => {
-      notes.push(`×${scale} ${name}: PostGraphile not measured: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    });
-    if (peerShape && (peerShape.rows !== shape.rows || peerShape.values !== shape.values)) {
-      notes.push(
-        `×${scale} ${name}: PostGraphile not measured: its answer has ${peerShape.rows} rows and ${peerShape.values} values, Sluice's ${shape.rows} and ${shape.values}`,
-      );
-    }
-    if (!peerShape || peerShape.rows !== shape.rows || peerShape.values !== shape.values) peer = undefined;
-  }
+  const peer = sides.peer && (await answersLikeSluice(sides.peer, workload, scale, shape, notes)) ? sides.peer : undefined;
   const tag = `count-${Date.now()}`;
   const count = (url: string, dialect: Dialect): Promise<number | null> =>
     counter.perRequest(countingRequests, (i) => post(url, requestBody(workload, i, `${tag}-${dialect}`, dialect, scale)));
