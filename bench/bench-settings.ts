@@ -75,7 +75,7 @@ export interface BurstSettings {
   /** The workload every caller sends (a read). */
   readonly workload: string;
   readonly requestTimeoutMs: number;
-  /** Sluice's HTTP listen backlog; undefined: Node's default, as `sluice serve` has it. */
+  /** Sluice's HTTP listen backlog; undefined: `sluice serve`'s default (4096). */
   readonly backlog: number | undefined;
 }
 

@@ -95,7 +95,7 @@ export function formatBurstReport(input: BurstReportInput): string {
     `- request: \`${settings.workload}\`, ${input.workloadDescription}; directly, the same SQL Sluice generated`,
     `- Postgres: max_connections ${input.maxConnections}, ${input.reservedConnections} reserved for superusers; direct callers connect as a plain role; ` +
       `Sluice: pool ${settings.poolMax}, a request waits at most ${input.poolTimeoutMs / 1000} s for a connection, then gets a 503; ` +
-      `its HTTP listen backlog ${settings.backlog === undefined ? "is Node's default (511), as `sluice serve`" : `is ${settings.backlog} (BENCH_BURST_BACKLOG)`}`,
+      `its HTTP listen backlog ${settings.backlog === undefined ? "is `sluice serve`'s default (4096, SLUICE_LISTEN_BACKLOG)" : `is ${settings.backlog} (BENCH_BURST_BACKLOG)`}`,
     '',
     `| | ${sluice.title} | ${direct.title} |`,
     '| --- | ---: | ---: |',

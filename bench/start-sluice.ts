@@ -42,7 +42,7 @@ function listen(server: Server, backlog: number | undefined): Promise<number> {
   });
 }
 
-/** `backlog`: the HTTP listen backlog; by default Node's (511), as `sluice serve` has it. */
+/** `backlog`: the HTTP listen backlog; by default `sluice serve`'s (`SLUICE_LISTEN_BACKLOG`, 4096). */
 export async function startSluice(databaseUrl: string, poolMax: number, backlog?: number): Promise<RunningSluice> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SLUICE_LOG_LEVEL: 'warn', SLUICE_POOL_MAX: String(poolMax) });
   let captured: CapturedStatement[] | undefined;
@@ -69,7 +69,7 @@ export async function startSluice(databaseUrl: string, poolMax: number, backlog?
   const server = createServer(gateway.handle);
   try {
     await gateway.ready;
-    const port = await listen(server, backlog);
+    const port = await listen(server, backlog ?? config.listenBacklog);
     return {
       graphqlUrl: `http://127.0.0.1:${port}/v1/graphql`,
       poolMax: config.poolMax,
