@@ -6,7 +6,7 @@ import { resolveSchema, type ResolvedSchema } from '../../schema/resolve/index.j
 import { adminAccess, buildGraphQLSchema, roleAccess } from '../../schema/build/index.js';
 import type { DatabaseModel } from '../../schema/model/database-model.js';
 import { emptyMetadata, type Metadata } from '../../schema/metadata/metadata.js';
-import type { MetadataStore } from '../metadata/index.js';
+import { findInconsistentObjects, type MetadataStore } from '../metadata/index.js';
 import type { Config } from '../config/config.js';
 import { hashSchemaInputs } from '../reload/hash-schema-inputs.js';
 import { RoleSchemaFingerprints } from '../reload/role-schema-fingerprint.js';
@@ -59,6 +59,7 @@ export class SchemaRegistry {
   private state: SchemaState | undefined;
   /** The role schemas built so far for `state`, offered to the next state for reuse. */
   private roleSchemas: ReadonlyMap<string, RoleSchema> = new Map();
+  private readonly inconsistentCounts = new WeakMap<SchemaState, number>();
   private inputsHash: string | undefined;
   private failure: SchemaHealth['reloadFailure'];
   private running: Promise<void> | undefined;
@@ -77,7 +78,17 @@ export class SchemaRegistry {
   }
 
   health(): SchemaHealth {
-    return { inconsistentObjects: this.state?.resolved.inconsistencies.length ?? 0, reloadFailure: this.failure };
+    const state = this.state;
+    if (!state) return { inconsistentObjects: 0, reloadFailure: this.failure };
+    // The same check as `get_inconsistent_metadata`, which also sees what the schema build does
+    // not use (an event trigger's missing column): /healthz and the API never disagree. Computed
+    // once per state; health checks come often.
+    let found = this.inconsistentCounts.get(state);
+    if (found === undefined) {
+      found = Math.max(state.resolved.inconsistencies.length, findInconsistentObjects(state.resolved.metadata, state.model).length);
+      this.inconsistentCounts.set(state, found);
+    }
+    return { inconsistentObjects: found, reloadFailure: this.failure };
   }
 
   async introspect(): Promise<DatabaseModel> {

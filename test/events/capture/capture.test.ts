@@ -253,6 +253,21 @@ describe('event capture', () => {
     await expect(g.db.pool.query('ALTER TABLE item DROP COLUMN note')).rejects.toThrow(/depend/);
   });
 
+  it('reports a trigger whose listened column was dropped with CASCADE on /healthz, as get_inconsistent_metadata does', async () => {
+    await meta('pg_delete_event_trigger', { name: 'item_all' });
+    await g.db.pool.query('ALTER TABLE item ADD COLUMN gone text');
+    expect((await meta('pg_create_event_trigger', { name: 'item_gone', table: 'item', update: { columns: ['gone'] }, webhook: 'http://x' })).status).toBe(200);
+    expect(await g.request('/healthz')).toMatchObject({ status: 200, text: 'OK' });
+    await g.db.pool.query('ALTER TABLE item DROP COLUMN gone CASCADE');
+    expect((await meta('reload_metadata', {})).status).toBe(200);
+    const report = await meta('get_inconsistent_metadata', {});
+    expect(report.body).toMatchObject({ is_consistent: false, inconsistent_objects: [expect.objectContaining({ type: 'event_trigger' })] });
+    expect(await g.request('/healthz')).toMatchObject({ status: 200, text: 'WARN: inconsistent objects in schema' });
+    expect(await g.request('/healthz?strict=true')).toMatchObject({ status: 500 });
+    expect((await meta('pg_delete_event_trigger', { name: 'item_gone' })).status).toBe(200);
+    expect(await g.request('/healthz')).toMatchObject({ status: 200, text: 'OK' });
+  });
+
   it('makes dropping a payload column a dependency error too, for every operation', async () => {
     // The capture function selects the payload columns; without the dependency the drop would
     // succeed and every later write to the table would fail with `record "new" has no field`.
