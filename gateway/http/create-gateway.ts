@@ -91,6 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     reload: () => registry.reload(),
     logger,
     autoTrackSchemas: config.autoTrack ? config.exposeSchemas : undefined,
+    eventLockTimeoutSec: config.events?.lockTimeoutSec,
   });
   const sessions = new WeakMap<Request, Session>();
   const jwtConfig = config.jwtSecret ? parseJwtConfig(config.jwtSecret.value, config.jwtSecret.name) : undefined;

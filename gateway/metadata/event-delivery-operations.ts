@@ -34,9 +34,6 @@ const invokeEventTrigger: MetadataOperation = async (args, context) => {
   return answer({ event_id: rows[0]!.id });
 };
 
-/** A pending event locked within this long is being delivered right now (Hasura's busy check). */
-const lockTimeout = "interval '30 minutes'";
-
 /**
  * Hasura's `pg_redeliver_event`: back to pending with no tries; `busy` while an instance holds it.
  * An event whose trigger is no longer in the metadata (dropped: its events were archived) is
@@ -52,7 +49,7 @@ const redeliverEvent: MetadataOperation = async (args, context) => {
   const rows = await runWrite<{ trigger_name: string; busy: boolean; known: boolean }>(
     context.pool,
     `WITH target AS (
-       SELECT id, trigger_name, (status = 'pending' AND locked_at >= now() - ${lockTimeout}) AS busy, trigger_name = ANY($3::text[]) AS known
+       SELECT id, trigger_name, (status = 'pending' AND locked_at >= now() - make_interval(secs => $4::int)) AS busy, trigger_name = ANY($3::text[]) AS known
          FROM sluice.event_log WHERE id = $1::uuid FOR UPDATE
      ), redelivered AS (
        UPDATE sluice.event_log e
@@ -61,7 +58,8 @@ const redeliverEvent: MetadataOperation = async (args, context) => {
        RETURNING pg_notify($2, e.trigger_name)
      )
      SELECT t.trigger_name, t.busy, t.known FROM target t LEFT JOIN redelivered ON true`,
-    [eventId, eventsChannel, eventTriggerNames(context.metadata)],
+    // A pending event locked within the workers' lock timeout is being delivered right now.
+    [eventId, eventsChannel, eventTriggerNames(context.metadata), context.eventLockTimeoutSec],
     context.path,
   );
   const target = rows[0];

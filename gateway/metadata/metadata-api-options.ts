@@ -20,6 +20,8 @@ export interface MetadataApiOptions {
   readonly autoTrackSchemas?: readonly string[] | undefined;
   /** The gateway's admission: an admin request waits for a slot like any other, boundedly. */
   readonly admission?: Admission | undefined;
+  /** The delivery workers' lock timeout (`SLUICE_EVENT_LOCK_TIMEOUT_SEC`, default 1800 as Hasura). */
+  readonly eventLockTimeoutSec?: number | undefined;
 }
 
 /** What the HTTP layer sends back: a status and a JSON body. */

@@ -19,6 +19,8 @@ export interface OperationContext {
   readonly path: string;
   /** For `run_sql` and the JSON DML of `/v1/query`: the gateway's (read-only by default) pool. */
   readonly pool: pg.Pool;
+  /** `SLUICE_EVENT_LOCK_TIMEOUT_SEC`: a pending event locked more recently is being delivered (busy). */
+  readonly eventLockTimeoutSec: number;
 }
 
 export type OperationResult =

@@ -81,6 +81,7 @@ async function runOne(
     version: typeof envelope.version === 'number' ? envelope.version : 1,
     path: argsPath,
     pool: options.pool,
+    eventLockTimeoutSec: options.eventLockTimeoutSec ?? 1800,
   };
   return apply(await operation(envelope.args ?? {}, context), session, context);
 }
