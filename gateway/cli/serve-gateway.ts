@@ -60,7 +60,7 @@ export async function serveGateway(config: Config & { databaseUrl: string }, log
     gateway = createGateway({ config, pool, logger });
     await gateway.ready;
     server = createServer(gateway.handle);
-    const port = await listen(server, config.port, config.listenBacklog ?? 4096);
+    const port = await listen(server, config.port, config.listenBacklog);
     const url = `http://localhost:${port}`;
     logger.info({ url, graphql: `${url}/v1/graphql`, database: redactUrl(config.databaseUrl) }, `Sluice is listening on ${url}`);
     if (config.adminSecret === undefined) {

@@ -29,7 +29,7 @@ export interface Config {
    * of cold callers (each a new connection) overflows Node's default of 511, and every dropped
    * SYN costs its caller a 1 s retransmit; the kernel caps the value at `net.core.somaxconn`.
    */
-  readonly listenBacklog?: number;
+  readonly listenBacklog: number;
   /** Role of requests with neither admin secret nor JWT; undefined means they are refused. */
   readonly unauthorizedRole?: string | undefined;
   /** `SLUICE_JWT_SECRET` as given (Hasura's JSON format), with the variable it came from. */

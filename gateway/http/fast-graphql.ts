@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, getVariableValues, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import { GatewayError, errorHeaders } from '../errors/index.js';
 import { executeQuery, runMutation, type CompiledMutation, type PlanCache, type QueryDependencies } from '../execute/index.js';
 import { nodeRequestHeaders, type Session, type SessionResolver } from '../session/index.js';
 import { asGatewayError, errorsBody } from './graphql-response.js';
+import { parseDocument } from './parse-document.js';
 import { tooLargeBody } from './parse-graphql-body.js';
+import { requestIdOf } from './request-id.js';
 import type { RequestReporter } from './report-request.js';
 import { withDevHint } from './with-dev-hint.js';
 
@@ -102,7 +103,7 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
     if (cached) return cached;
     let document: DocumentNode;
     try {
-      document = parse(text, { maxTokens: 50_000, noLocation: false });
+      document = parseDocument(text);
     } catch {
       return undefined;
     }
@@ -113,7 +114,7 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
 
   const respond = (req: IncomingMessage, res: ServerResponse, status: number, body: string, extra?: Record<string, string>): string => {
     const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    const requestId = requestIdOf(typeof given === 'string' ? given : undefined);
     const headers: Record<string, string | number> = {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),

@@ -18,6 +18,8 @@ export interface SchemaState {
   readonly resolved: ResolvedSchema;
   /** Which role a schema of this state was built for (undefined for schemas of other states). */
   readonly roleOf: (schema: GraphQLSchema) => string | undefined;
+  /** Metadata objects that do not fit the database, counted as `get_inconsistent_metadata` lists them. */
+  readonly inconsistentObjects: number;
   /** The role's schema; `backendOnly` adds its `backend_only` permissions (trusted callers). */
   readonly schemaFor: (role: string, backendOnly?: boolean) => GraphQLSchema;
 }
@@ -59,7 +61,6 @@ export class SchemaRegistry {
   private state: SchemaState | undefined;
   /** The role schemas built so far for `state`, offered to the next state for reuse. */
   private roleSchemas: ReadonlyMap<string, RoleSchema> = new Map();
-  private readonly inconsistentCounts = new WeakMap<SchemaState, number>();
   private inputsHash: string | undefined;
   private failure: SchemaHealth['reloadFailure'];
   private running: Promise<void> | undefined;
@@ -78,17 +79,7 @@ export class SchemaRegistry {
   }
 
   health(): SchemaHealth {
-    const state = this.state;
-    if (!state) return { inconsistentObjects: 0, reloadFailure: this.failure };
-    // The same check as `get_inconsistent_metadata`, which also sees what the schema build does
-    // not use (an event trigger's missing column): /healthz and the API never disagree. Computed
-    // once per state; health checks come often.
-    let found = this.inconsistentCounts.get(state);
-    if (found === undefined) {
-      found = Math.max(state.resolved.inconsistencies.length, findInconsistentObjects(state.resolved.metadata, state.model).length);
-      this.inconsistentCounts.set(state, found);
-    }
-    return { inconsistentObjects: found, reloadFailure: this.failure };
+    return { inconsistentObjects: this.state?.inconsistentObjects ?? 0, reloadFailure: this.failure };
   }
 
   async introspect(): Promise<DatabaseModel> {
@@ -196,6 +187,9 @@ export class SchemaRegistry {
     for (const warning of resolved.warnings) this.logger.warn({ warning }, 'skipped while building the schema');
     for (const inconsistency of resolved.inconsistencies) this.logger.warn({ inconsistency }, 'inconsistent metadata object');
     this.logger.info({ tables: resolved.tables.length, resourceVersion, roleSchemasKept: kept, roleSchemasDropped: previous.size - kept }, 'schema built');
-    return [{ resourceVersion, model, resolved, schemaFor, roleOf: (schema) => roles.get(schema) }, schemas];
+    // The same check as `get_inconsistent_metadata`, which also sees what the schema build does
+    // not use (an event trigger's missing column), so /healthz and the API never disagree.
+    const inconsistentObjects = Math.max(resolved.inconsistencies.length, findInconsistentObjects(metadata, model).length);
+    return [{ resourceVersion, model, resolved, inconsistentObjects, schemaFor, roleOf: (schema) => roles.get(schema) }, schemas];
   }
 }

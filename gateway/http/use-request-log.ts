@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { getOperationAST, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { requestIdOf } from './request-id.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Session } from '../session/index.js';
 import type { OperationType } from '../metrics/index.js';
@@ -48,8 +48,7 @@ export function useRequestLog(report: RequestReporter, sessions: WeakMap<Request
   };
   return {
     onRequest({ request }) {
-      const given = request.headers.get('x-request-id');
-      const id = given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+      const id = requestIdOf(request.headers.get('x-request-id'));
       logs.set(request, { id, started: process.hrtime.bigint(), operationNames: [], operationTypes: [], processed: false, failed: false });
     },
     onParams({ request, params }) {

@@ -3,7 +3,6 @@ import {
   Kind,
   getOperationAST,
   getVariableValues,
-  parse,
   type DocumentNode,
   type ExecutionArgs,
   type GraphQLSchema,
@@ -15,6 +14,7 @@ import { executeQuery, runMutation, type CompiledMutation, type PlanCache, type 
 import { createDocumentValidator, explainDenial } from '../validate/index.js';
 import type { Session } from '../session/index.js';
 import { asGatewayError, errorsBody } from './graphql-response.js';
+import { parseDocument } from './parse-document.js';
 import { parseGraphQLBody } from './parse-graphql-body.js';
 import { withDevHint } from './with-dev-hint.js';
 
@@ -66,8 +66,7 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
     onParse({ setParseFn }) {
       setParseFn((source) => {
         try {
-          // A bound on tokens keeps a huge or hostile document from costing unbounded CPU.
-          return parse(source, { maxTokens: 50_000, noLocation: false });
+          return parseDocument(source);
         } catch (error) {
           const message = error instanceof GraphQLError ? error.message : 'not a valid graphql query';
           throw toGraphQLError(new GatewayError('validation-failed', message, { path: '$.query', status: 200 }));
