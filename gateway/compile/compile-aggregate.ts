@@ -38,6 +38,9 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
   const capped = aggregate.rows.permissionLimit !== null;
   const rows = compileRows(capped ? { ...aggregate.rows, permissionLimit: null } : aggregate.rows, correlation, context);
   const alias = rows.alias;
+  // Each uncapped `nodes` reads the aggregate's own rows, so its record joins that FROM (one
+  // record per row: the count is unchanged).
+  const laterals: Sql[] = [];
   const entries = aggregate.fields.map((field) => {
     switch (field.kind) {
       case 'typename':
@@ -50,9 +53,11 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
           return [field.alias, compileJsonList((nodeAlias) => compileRowJson(field.fields, nodeAlias, context), nodes)] as const;
         }
         const order = rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;
-        return [field.alias, sql`coalesce(json_agg(${compileRowJson(field.fields, alias, context)}${order}), '[]'::json)`] as const;
+        const row = compileRowJson(field.fields, alias, context);
+        laterals.push(row.lateral);
+        return [field.alias, sql`coalesce(json_agg(${row.element}${order}), '[]'::json)`] as const;
       }
     }
   });
-  return sql`(SELECT ${compileJsonObject(entries)} FROM ${rows.from} AS ${ident(alias)})`;
+  return sql`(SELECT ${compileJsonObject(entries)} FROM ${rows.from} AS ${ident(alias)}${join(laterals, sql``)})`;
 }

@@ -15,7 +15,8 @@ export function compileMutationOutput(output: MutationOutput, rows: Sql, affecte
   const readable = (alias: string) => (output.filter ? sql` WHERE ${compileBoolExp(output.filter, { alias }, context)}` : sql``);
   if (output.kind === 'one') {
     const alias = context.nextAlias();
-    return sql`(SELECT ${compileRowJson(output.fields, alias, context)} FROM ${rows} AS ${ident(alias)}${readable(alias)} LIMIT 1)`;
+    const row = compileRowJson(output.fields, alias, context);
+    return sql`(SELECT ${row.object} FROM ${rows} AS ${ident(alias)}${row.lateral}${readable(alias)} LIMIT 1)`;
   }
   return compileJsonObject(
     output.fields.map((field) => {
@@ -26,7 +27,8 @@ export function compileMutationOutput(output: MutationOutput, rows: Sql, affecte
           return [field.alias, affectedRows] as const;
         case 'returning': {
           const alias = context.nextAlias();
-          return [field.alias, sql`(SELECT coalesce(json_agg(${compileRowJson(field.fields, alias, context)}), '[]'::json) FROM ${rows} AS ${ident(alias)}${readable(alias)})`] as const;
+          const row = compileRowJson(field.fields, alias, context);
+          return [field.alias, sql`(SELECT coalesce(json_agg(${row.element}), '[]'::json) FROM ${rows} AS ${ident(alias)}${row.lateral}${readable(alias)})`] as const;
         }
       }
     }),

@@ -22,7 +22,8 @@ function compileRootField(field: RootField, context: CompileContext): Sql | null
     }
     case 'select_one': {
       const rows = compileRows(field.rows, null, context);
-      return sql`(SELECT ${compileRowJson(field.fields, rows.alias, context)} FROM ${rows.from} AS ${ident(rows.alias)} LIMIT 1)`;
+      const row = compileRowJson(field.fields, rows.alias, context);
+      return sql`(SELECT ${row.object} FROM ${rows.from} AS ${ident(rows.alias)}${row.lateral} LIMIT 1)`;
     }
     case 'aggregate':
       return compileAggregate(field.aggregate, null, context);

@@ -136,14 +136,26 @@ export interface ColumnOutput {
   readonly condition?: BoolExp;
 }
 
-export type Field =
-  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
-  | ({ readonly kind: 'column'; readonly alias: string } & ColumnOutput)
-  | { readonly kind: 'object_relationship'; readonly alias: string; readonly hop: Hop; readonly fields: readonly Field[] }
-  | { readonly kind: 'array_relationship'; readonly alias: string; readonly hop: Hop; readonly rows: RowSource; readonly fields: readonly Field[] }
-  | { readonly kind: 'array_aggregate'; readonly alias: string; readonly hop: Hop; readonly aggregate: Aggregate }
-  | { readonly kind: 'computed_scalar'; readonly alias: string; readonly call: FunctionCall; readonly stringify: boolean; readonly condition?: BoolExp }
-  | { readonly kind: 'computed_table'; readonly alias: string; readonly rows: RowSource; readonly fields: readonly Field[] };
+/**
+ * A field's response key. `schemaName` is set, from the schema, when the key is the field's own
+ * name (no alias): the compiler may then use it as a SQL column name, which it never does with
+ * request text.
+ */
+export interface ResponseKey {
+  readonly alias: string;
+  readonly schemaName?: string;
+}
+
+export type Field = ResponseKey &
+  (
+    | { readonly kind: 'typename'; readonly typename: string }
+    | ({ readonly kind: 'column' } & ColumnOutput)
+    | { readonly kind: 'object_relationship'; readonly hop: Hop; readonly fields: readonly Field[] }
+    | { readonly kind: 'array_relationship'; readonly hop: Hop; readonly rows: RowSource; readonly fields: readonly Field[] }
+    | { readonly kind: 'array_aggregate'; readonly hop: Hop; readonly aggregate: Aggregate }
+    | { readonly kind: 'computed_scalar'; readonly call: FunctionCall; readonly stringify: boolean; readonly condition?: BoolExp }
+    | { readonly kind: 'computed_table'; readonly rows: RowSource; readonly fields: readonly Field[] }
+  );
 
 export type AggregateFunctionField =
   | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }

@@ -38,7 +38,8 @@ export function planFields(
       fields.push(selected);
       continue;
     }
-    const { alias, name, node, definition, spec } = selected;
+    const { name, node, definition, spec } = selected;
+    const key = { alias: selected.alias, ...(selected.schemaName ? { schemaName: selected.schemaName } : {}) };
     const args = planArguments(node, definition, collected.path, context);
     const childPath = `${collected.path}.selectionSet`;
     const childType = getNamedType(definition.type);
@@ -47,7 +48,7 @@ export function planFields(
         const pathTree = args.get('path');
         fields.push({
           kind: 'column',
-          alias,
+          ...key,
           column: spec.column.name,
           stringify: stringifies(spec.column, context),
           isArray: spec.column.isArray,
@@ -61,7 +62,7 @@ export function planFields(
         const returns = spec.field.returns as Extract<typeof spec.field.returns, { kind: 'scalar' }>;
         fields.push({
           kind: 'computed_scalar',
-          alias,
+          ...key,
           call: planFunctionCall(spec.field, args.get('args'), collected.path),
           stringify: context.stringifyNumeric && stringifiable.has(returns.pgType.name),
           ...(spec.visibleWhere ? { condition: compileRule(spec.visibleWhere.rule, spec.visibleWhere.access) ?? { kind: 'true' as const } } : {}),
@@ -71,7 +72,7 @@ export function planFields(
       case 'computed_table':
         fields.push({
           kind: 'computed_table',
-          alias,
+          ...key,
           rows: { ...planRows(node, definition, args, spec.access, collected.path, context), fromCall: planFunctionCall(spec.field, args.get('args'), collected.path) },
           fields: planFields(subSelections(collected), childType as GraphQLObjectType, childPath, context),
         });
@@ -79,7 +80,7 @@ export function planFields(
       case 'object_relationship':
         fields.push({
           kind: 'object_relationship',
-          alias,
+          ...key,
           hop: planHop(spec.relationship, spec.access),
           fields: planFields(subSelections(collected), childType as GraphQLObjectType, childPath, context),
         });
@@ -87,7 +88,7 @@ export function planFields(
       case 'array_relationship':
         fields.push({
           kind: 'array_relationship',
-          alias,
+          ...key,
           hop: { ...planHop(spec.relationship, spec.access), filter: null },
           rows: planRows(node, definition, args, spec.access, collected.path, context),
           fields: planFields(subSelections(collected), childType as GraphQLObjectType, childPath, context),
@@ -96,7 +97,7 @@ export function planFields(
       case 'array_relationship_aggregate':
         fields.push({
           kind: 'array_aggregate',
-          alias,
+          ...key,
           hop: { ...planHop(spec.relationship, spec.access), filter: null },
           aggregate: planAggregate(subSelections(collected), childType as GraphQLObjectType, planRows(node, definition, args, spec.access, collected.path, context), childPath, context),
         });

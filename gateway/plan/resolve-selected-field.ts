@@ -4,10 +4,11 @@ import type { CollectedField } from './collect-fields.js';
 import { validationError } from './validation-error.js';
 
 export type SelectedField =
-  | { readonly kind: 'typename'; readonly alias: string; readonly typename: string }
+  | { readonly kind: 'typename'; readonly alias: string; readonly schemaName?: string; readonly typename: string }
   | {
       readonly kind: 'field';
       readonly alias: string;
+      readonly schemaName?: string;
       readonly name: string;
       readonly node: FieldNode;
       readonly definition: GraphQLField<unknown, unknown>;
@@ -22,9 +23,9 @@ export function resolveSelectedField(collected: CollectedField, type: GraphQLObj
   const node = collected.nodes[0]!;
   const name = node.name.value;
   const alias = collected.responseKey;
-  if (name === '__typename') return { kind: 'typename', alias, typename: type.name };
+  if (name === '__typename') return { kind: 'typename', alias, ...(alias === '__typename' ? { schemaName: '__typename' } : {}), typename: type.name };
   const definition = type.getFields()[name];
   const spec = definition && outputSpec(definition);
   if (!definition || !spec) throw validationError(collected.path, `field '${name}' not found in type: '${type.name}'`);
-  return { kind: 'field', alias, name, node, definition, spec };
+  return { kind: 'field', alias, ...(alias === definition.name ? { schemaName: definition.name } : {}), name, node, definition, spec };
 }

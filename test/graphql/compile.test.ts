@@ -53,7 +53,9 @@ beforeAll(async () => {
     CREATE TABLE "we""ird table" ("odd ""col" int CONSTRAINT weird_pkey PRIMARY KEY);
     INSERT INTO author VALUES (1, 'Ann'), (2, 'Bob'), (3, $$${hostileName}$$);
     INSERT INTO article VALUES (10, 1, 'A1'), (11, 1, 'A2'), (12, 2, 'B1');
-    INSERT INTO "we""ird table" VALUES (7), (8);`);
+    INSERT INTO "we""ird table" VALUES (7), (8);
+    CREATE TABLE tagged ("_1" int PRIMARY KEY, "_2" text);
+    INSERT INTO tagged VALUES (5, 'five');`);
   const model = await introspectDatabase(db.pool);
   const resolved = resolveSchema(model, metadata, { autoTrack: true, exposeSchemas: ['public'] });
   schema = buildGraphQLSchema(resolved, adminAccess(resolved));
@@ -73,13 +75,15 @@ const textParam = (value: unknown, path = '$') => ({
 });
 
 describe('compileQuery', () => {
-  it('compiles a simple list to one json_agg over the schema-qualified table', async () => {
+  it('compiles a simple list to one json_agg of row records over the schema-qualified table', async () => {
     const compiled = compile('{ author { id name } }');
+    // Keys that are the schema's field names name the columns of a LATERAL record.
     expect(compiled.text).toBe(
-      'SELECT ((SELECT coalesce(json_agg(json_build_object(($1)::"pg_catalog"."text", "_0"."id", ($2)::"pg_catalog"."text", "_0"."name")), \'[]\'::json) ' +
-        'FROM (SELECT "_0".* FROM "public"."author" AS "_0") AS "_0"))::text AS "0"',
+      'SELECT ((SELECT coalesce(json_agg("_1".*), \'[]\'::json) ' +
+        'FROM (SELECT "_0".* FROM "public"."author" AS "_0") AS "_0" ' +
+        'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"))::text AS "0"',
     );
-    expect(compiled.params).toEqual([textParam('id'), textParam('name')]);
+    expect(compiled.params).toEqual([]);
     expect(compiled.sqlFields).toEqual(['author']);
     const data = await run(compiled);
     const expected = (await db.pool.query('SELECT id, name FROM author')).rows;
@@ -87,13 +91,26 @@ describe('compileQuery', () => {
     expect(data.author).toHaveLength(expected.length);
   });
 
+  it('reads a record as a whole row even when a field has the name of its SQL alias', async () => {
+    const compiled = compile('{ tagged { _1 _2 } }');
+    expect(compiled.text).toContain(') AS "_1"');
+    expect(await run(compiled)).toEqual({ tagged: [{ _1: 5, _2: 'five' }] });
+  });
+
+  it('keeps aliases out of SQL text: a selection with one builds its objects with keys as parameters', async () => {
+    const compiled = compile('{ author(order_by: {id: asc}, limit: 1) { drop_it: id name } }');
+    expect(compiled.text).not.toContain('drop_it');
+    expect(compiled.text).toContain('json_build_object(($1)::"pg_catalog"."text", "_0"."id", ($2)::"pg_catalog"."text", "_0"."name")');
+    expect(compiled.params.slice(0, 2)).toEqual([textParam('drop_it'), textParam('name')]);
+    expect(await run(compiled)).toEqual({ author: [{ drop_it: 1, name: 'Ann' }] });
+  });
+
   it('makes where values, limits and keys $n parameters, never SQL text', async () => {
     const compiled = compile(`{ author(where: {name: {_eq: ${JSON.stringify(hostileName)}}}, order_by: {id: desc}, limit: 2) { name } }`);
     expect(compiled.text).not.toContain('DROP');
     expect(compiled.text).not.toContain("'x'");
-    expect(compiled.text).toContain('FROM "public"."author" AS "_0" WHERE ("_0"."name" = ($2)::"pg_catalog"."text") ORDER BY "_0"."id" DESC NULLS FIRST LIMIT ($3)::"pg_catalog"."int4"');
+    expect(compiled.text).toContain('FROM "public"."author" AS "_0" WHERE ("_0"."name" = ($1)::"pg_catalog"."text") ORDER BY "_0"."id" DESC NULLS FIRST LIMIT ($2)::"pg_catalog"."int4"');
     expect(compiled.params).toEqual([
-      textParam('name'),
       textParam(hostileName, '$.selectionSet.author.args.where.name._eq'),
       { kind: 'param', source: { kind: 'constant', value: 2 }, pgType: { schema: 'pg_catalog', name: 'int4' }, array: false, encoding: 'plain', path: '$.selectionSet.author.args.limit' },
     ]);
@@ -106,7 +123,7 @@ describe('compileQuery', () => {
     const ann = compile(query, { n: 'Ann' });
     const bob = compile(query, { n: 'Bob' });
     expect(bob.text).toBe(ann.text);
-    expect(ann.params[1]).toMatchObject({ source: { kind: 'variable', name: 'n', path: [] } });
+    expect(ann.params[0]).toMatchObject({ source: { kind: 'variable', name: 'n', path: [] } });
     expect(await run(ann, { n: 'Ann' })).toEqual({ author: [{ id: 1 }] });
     expect(await run(ann, { n: 'Bob' })).toEqual({ author: [{ id: 2 }] });
   });
