@@ -16,6 +16,8 @@ export interface BenchSettings {
   readonly postgraphile: boolean;
   /** BENCH_CPU_PROFILE=1: profile Sluice's runs (profile-cpu.ts). */
   readonly cpuProfile: boolean;
+  /** BENCH_HTTP_CLIENT: the load generator's HTTP client (keep-alive-client.ts), `minimal` or `node`. */
+  readonly httpClient: HttpClientKind;
   /** Sluice's pool size; the raw-SQL pool gets the same. */
   readonly poolMax: number;
   /** A request slower than this counts as an error. */
@@ -43,7 +45,11 @@ function integers(env: NodeJS.ProcessEnv, name: string, fallback: string[], max:
   });
 }
 
+export type HttpClientKind = 'minimal' | 'node';
+
 export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  const httpClient = env.BENCH_HTTP_CLIENT?.trim() || 'minimal';
+  if (httpClient !== 'minimal' && httpClient !== 'node') throw new Error(`BENCH_HTTP_CLIENT must be minimal or node, got ${JSON.stringify(httpClient)}`);
   const concurrency = integers(env, 'BENCH_CONCURRENCY', ['1', '32', '128'], 1024);
   const scales = [...new Set(integers(env, 'BENCH_SCALE', ['1'], 1000))].sort((a, b) => a - b);
   const peer = env.BENCH_POSTGRAPHILE?.trim() ?? '1';
@@ -60,6 +66,7 @@ export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     scales,
     postgraphile: peer === '1',
     cpuProfile: env.BENCH_CPU_PROFILE?.trim() === '1',
+    httpClient,
     poolMax: 20,
     requestTimeoutMs: 30_000,
   };

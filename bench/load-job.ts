@@ -20,6 +20,8 @@ export type LoadTarget =
        * serverless function that cannot keep one: the burst. Otherwise keep-alive.
        */
       readonly freshConnections?: boolean;
+      /** With keep-alive: `minimal` (default, keep-alive-client.ts) or Node's `http` client. */
+      readonly httpClient?: 'minimal' | 'node';
     }
   /** Run the captured statements directly on Postgres, cycling through them like the variants. */
   | {

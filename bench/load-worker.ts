@@ -10,6 +10,7 @@ import pg from 'pg';
 import { sessionOptions } from '../gateway/database/index.js';
 import { errorKind, hasErrors, percentile, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
 import { findWorkload, requestBody } from './workloads.js';
+import { bodyHasErrors, createKeepAliveClient } from './keep-alive-client.js';
 
 /** Sends request number `i`; resolves true on success, false or a rejection on failure. */
 type Send = (i: number) => Promise<boolean>;
@@ -17,7 +18,29 @@ type SqlTarget = Extract<LoadTarget, { kind: 'sql' }>;
 type GraphqlTarget = Extract<LoadTarget, { kind: 'graphql' }>;
 type SqlConnectTarget = Extract<LoadTarget, { kind: 'sql-connect' }>;
 
+/** Keep-alive through the minimal client: request bytes built once, answers checked on the bytes. */
+function minimalGraphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send; close(): Promise<void> } {
+  const chosen = target.workloads.map(findWorkload);
+  const client = createKeepAliveClient(target.url, job.requestTimeoutMs);
+  const tag = `bench-${process.pid}-${Date.now()}`;
+  const requests = chosen.map((workload) =>
+    Array.from({ length: workload.variants }, (_, i) => client.encode(requestBody(workload, i, tag, target.dialect, target.scale))),
+  );
+  const send: Send = async (i) => {
+    const which = i % chosen.length;
+    const workload = chosen[which]!;
+    const variants = requests[which]!;
+    const n = Math.floor(i / chosen.length);
+    const bytes = workload.kind === 'query' ? variants[n % variants.length]! : client.encode(requestBody(workload, i, tag, target.dialect, target.scale));
+    const answer = await client.post(bytes);
+    if (answer.status === 200 && !bodyHasErrors(answer.body)) return true;
+    throw new Error(`HTTP ${answer.status}: ${answer.body.toString('utf8', 0, 300)}`);
+  };
+  return { send, close: async () => client.close() };
+}
+
 function graphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send; close(): Promise<void> } {
+  if (!target.freshConnections && target.httpClient !== 'node') return minimalGraphqlSender(job, target);
   const chosen = target.workloads.map(findWorkload);
   // Keep-alive with one socket per loop, or none at all: a fresh connection per request.
   const agent = target.freshConnections ? false : new Agent({ keepAlive: true, maxSockets: job.concurrency });

@@ -129,7 +129,7 @@ async function measureWorkload(sides: Sides, workload: Workload, scale: number, 
   const rows: ResultRow[] = [];
   for (const concurrency of settings.concurrency) {
     const base = { concurrency, warmupMs: settings.warmupS * 1000, durationMs: settings.durationS * 1000, requestTimeoutMs: settings.requestTimeoutMs };
-    const graphql = (url: string, dialect: Dialect): LoadTarget => ({ kind: 'graphql', url, workloads: [name], dialect, scale });
+    const graphql = (url: string, dialect: Dialect): LoadTarget => ({ kind: 'graphql', url, workloads: [name], dialect, scale, httpClient: settings.httpClient });
     process.stderr.write(`bench: ×${scale} ${name} at concurrency ${concurrency}: Sluice`);
     const profile = settings.cpuProfile ? await startCpuProfile() : undefined;
     const { result: sluiceResult, peakRss: sluicePeak } = await runWithRss({ ...base, target: graphql(sluice.graphqlUrl, 'sluice') });
