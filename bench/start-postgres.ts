@@ -67,6 +67,9 @@ export async function startBenchPostgres(dataDir: string, logger: Logger): Promi
     server = await startEmbeddedPostgres({ dataDir, persistent: true, settings, logger });
     await runMigrations(server.url, { example: true }, logger);
     await query(server.url, scratchTableSql);
+    // Statistics now, not whenever autovacuum gets to the new tables: otherwise a workload's plan
+    // (and its figures) depends on whether it ran before or after the automatic ANALYZE.
+    await query(server.url, 'VACUUM ANALYZE');
     const available = await query(server.url, "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements'");
     let statementStats = false;
     if (available.length > 0) {
