@@ -4,6 +4,7 @@
  */
 import type { CapturedStatement } from './start-sluice.js';
 import type { Dialect } from './workloads.js';
+import { bodyHasErrors } from './keep-alive-client.js';
 
 export type LoadTarget =
   /** POST GraphQL requests to Sluice or PostGraphile. */
@@ -95,10 +96,7 @@ export function errorKind(error: unknown): string {
   return String(error).slice(0, 60);
 }
 
-// A key, not a value: `"errors"` as a string value (a track named so) is followed by `,` or `}`.
-const errorsKey = /"errors"\s*:/;
-
-/** Whether a GraphQL response body carries errors, without parsing it (bodies reach 150 kB). */
+/** Whether a GraphQL response body carries errors, without parsing it: the same rule as on the bytes. */
 export function hasErrors(body: string): boolean {
-  return errorsKey.test(body);
+  return bodyHasErrors(Buffer.from(body));
 }

@@ -18,21 +18,29 @@ type SqlTarget = Extract<LoadTarget, { kind: 'sql' }>;
 type GraphqlTarget = Extract<LoadTarget, { kind: 'graphql' }>;
 type SqlConnectTarget = Extract<LoadTarget, { kind: 'sql-connect' }>;
 
-/** Keep-alive through the minimal client: request bytes built once, answers checked on the bytes. */
-function minimalGraphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send; close(): Promise<void> } {
+/**
+ * Request `i`'s body, encoded once per variant for queries (so the client spends its CPU on HTTP
+ * only) and built each time for mutations (each inserts its own row).
+ */
+function requestPicker<T>(target: GraphqlTarget, encode: (body: string) => T): (i: number) => T {
   const chosen = target.workloads.map(findWorkload);
-  const client = createKeepAliveClient(target.url, job.requestTimeoutMs);
   const tag = `bench-${process.pid}-${Date.now()}`;
-  const requests = chosen.map((workload) =>
-    Array.from({ length: workload.variants }, (_, i) => client.encode(requestBody(workload, i, tag, target.dialect, target.scale))),
-  );
-  const send: Send = async (i) => {
+  const build = (workload: (typeof chosen)[number], i: number) => encode(requestBody(workload, i, tag, target.dialect, target.scale));
+  const variants = chosen.map((workload) => Array.from({ length: workload.variants }, (_, i) => build(workload, i)));
+  return (i) => {
     const which = i % chosen.length;
     const workload = chosen[which]!;
-    const variants = requests[which]!;
     const n = Math.floor(i / chosen.length);
-    const bytes = workload.kind === 'query' ? variants[n % variants.length]! : client.encode(requestBody(workload, i, tag, target.dialect, target.scale));
-    const answer = await client.post(bytes);
+    return workload.kind === 'query' ? variants[which]![n % workload.variants]! : build(workload, i);
+  };
+}
+
+/** Keep-alive through the minimal client: answers checked on the bytes. */
+function minimalGraphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send; close(): Promise<void> } {
+  const client = createKeepAliveClient(target.url, job.requestTimeoutMs);
+  const pick = requestPicker(target, (body) => client.encode(body));
+  const send: Send = async (i) => {
+    const answer = await client.post(pick(i));
     if (answer.status === 200 && !bodyHasErrors(answer.body)) return true;
     throw new Error(`HTTP ${answer.status}: ${answer.body.toString('utf8', 0, 300)}`);
   };
@@ -41,22 +49,13 @@ function minimalGraphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send
 
 function graphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send; close(): Promise<void> } {
   if (!target.freshConnections && target.httpClient !== 'node') return minimalGraphqlSender(job, target);
-  const chosen = target.workloads.map(findWorkload);
   // Keep-alive with one socket per loop, or none at all: a fresh connection per request.
   const agent = target.freshConnections ? false : new Agent({ keepAlive: true, maxSockets: job.concurrency });
   const headers = target.freshConnections ? { connection: 'close' } : {};
-  const tag = `bench-${process.pid}-${Date.now()}`;
-  // Bodies of the repeating variants are built once, so the client spends its CPU on HTTP only.
-  const bodies = chosen.map((workload) =>
-    Array.from({ length: workload.variants }, (_, i) => requestBody(workload, i, tag, target.dialect, target.scale)),
-  );
+  const pick = requestPicker(target, (body) => body);
   const send: Send = (i) =>
     new Promise((resolve, reject) => {
-      const which = i % chosen.length;
-      const workload = chosen[which]!;
-      const variants = bodies[which]!;
-      const n = Math.floor(i / chosen.length);
-      const body = workload.kind === 'query' ? variants[n % variants.length]! : requestBody(workload, i, tag, target.dialect, target.scale);
+      const body = pick(i);
       const req = request(
         target.url,
         {

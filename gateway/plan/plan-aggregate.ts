@@ -48,7 +48,8 @@ function planFunctions(selectionSets: readonly SelectionSetNode[], type: GraphQL
       fields.push(selected);
       continue;
     }
-    const { alias, node, definition, spec } = selected;
+    const { node, definition, spec } = selected;
+    const alias = selected.key.alias;
     if (spec.kind === 'count') {
       const args = planArguments(node, definition, collected.path, context);
       const columnsTree = args.get('columns');

@@ -38,8 +38,7 @@ export function planFields(
       fields.push(selected);
       continue;
     }
-    const { name, node, definition, spec } = selected;
-    const key = { alias: selected.alias, ...(selected.schemaName ? { schemaName: selected.schemaName } : {}) };
+    const { key, name, node, definition, spec } = selected;
     const args = planArguments(node, definition, collected.path, context);
     const childPath = `${collected.path}.selectionSet`;
     const childType = getNamedType(definition.type);

@@ -1,14 +1,14 @@
 import type { FieldNode, GraphQLField, GraphQLObjectType } from 'graphql';
 import { outputSpec, type OutputFieldSpec } from '../../schema/build/index.js';
 import type { CollectedField } from './collect-fields.js';
+import type { ResponseKey } from './ir.js';
 import { validationError } from './validation-error.js';
 
 export type SelectedField =
-  | { readonly kind: 'typename'; readonly alias: string; readonly schemaName?: string; readonly typename: string }
+  | (ResponseKey & { readonly kind: 'typename'; readonly typename: string })
   | {
       readonly kind: 'field';
-      readonly alias: string;
-      readonly schemaName?: string;
+      readonly key: ResponseKey;
       readonly name: string;
       readonly node: FieldNode;
       readonly definition: GraphQLField<unknown, unknown>;
@@ -27,5 +27,6 @@ export function resolveSelectedField(collected: CollectedField, type: GraphQLObj
   const definition = type.getFields()[name];
   const spec = definition && outputSpec(definition);
   if (!definition || !spec) throw validationError(collected.path, `field '${name}' not found in type: '${type.name}'`);
-  return { kind: 'field', alias, ...(alias === definition.name ? { schemaName: definition.name } : {}), name, node, definition, spec };
+  const key: ResponseKey = alias === definition.name ? { alias, schemaName: definition.name } : { alias };
+  return { kind: 'field', key, name, node, definition, spec };
 }
