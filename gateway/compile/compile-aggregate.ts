@@ -50,7 +50,7 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
       case 'nodes': {
         if (capped) {
           const nodes = compileRows(aggregate.rows, correlation, context);
-          return [field.alias, compileJsonList((nodeAlias) => compileRowJson(field.fields, nodeAlias, context), nodes)] as const;
+          return [field.alias, compileJsonList(field.fields, nodes, context)] as const;
         }
         const order = rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;
         const row = compileRowJson(field.fields, alias, context);

@@ -2,7 +2,7 @@ import type { ColumnOutput, Field } from '../plan/ir.js';
 import { compileBoolExp, compileJoinCondition, compileParam } from './compile-bool-exp.js';
 import type { CompileContext } from './compile-context.js';
 import { compileJsonObject, compileText } from './compile-json-object.js';
-import { compileRows } from './compile-rows.js';
+import { compileRows, type CompiledRows } from './compile-rows.js';
 import { compileAggregate } from './compile-aggregate.js';
 import { ident, join, sql, type Sql } from './sql.js';
 import { compileFunctionCall } from './compile-function-call.js';
@@ -38,26 +38,88 @@ const maxIdentifierBytes = 63;
  * converts a record about 30 % faster than `json_build_object` and writes it without blanks, so
  * lists are cheaper to build and to send. An alias is request text and never becomes SQL text,
  * so a selection with one is built with `json_build_object` and its keys as parameters.
+ *
+ * `parents` names a CTE holding every row of the list this row belongs to: array relationships
+ * are then read for all of them at once (see `isSetBased`) and joined in, instead of one
+ * correlated subquery per row.
  */
-export function compileRowJson(fields: readonly Field[], alias: string, context: CompileContext): RowJson {
-  const values = fields.map((field) => compileField(field, alias, context));
+export function compileRowJson(fields: readonly Field[], alias: string, context: CompileContext, parents: string | null = null): RowJson {
+  const joins: Sql[] = [];
+  const values = fields.map((field) => {
+    if (parents === null || !isSetBased(field)) return compileField(field, alias, context);
+    const joined = context.nextAlias();
+    const rows = compileRows(field.rows, { hop: field.hop, parents }, context);
+    const list = compileListSelect(field.fields, rows, context, field.hop.mapping.map((pair) => pair.to));
+    const on = field.hop.mapping.map((pair, i) => sql`${ident(joined, groupKey(i))} = ${ident(alias, pair.from)}`);
+    joins.push(sql` LEFT JOIN (${list}) AS ${ident(joined)} ON ${join(on, sql` AND `)}`);
+    return sql`coalesce(${ident(joined, 'list')}, '[]'::json)`;
+  });
   const names = fields.map((field) => field.schemaName);
   if (names.every((name): name is string => name !== undefined && Buffer.byteLength(name) <= maxIdentifierBytes)) {
     const record = context.nextAlias();
     const columns = join(values.map((value, i) => sql`${value} AS ${ident(names[i]!)}`));
     // `"_n".*`, not `"_n"`: a bare name is first taken as a column, and a field may be named `_n`.
     const row = sql`${ident(record)}.*`;
-    return { element: row, object: sql`to_json(${row})`, lateral: sql` CROSS JOIN LATERAL (SELECT ${columns}) AS ${ident(record)}` };
+    return { element: row, object: sql`to_json(${row})`, lateral: sql`${join(joins, sql``)} CROSS JOIN LATERAL (SELECT ${columns}) AS ${ident(record)}` };
   }
   const object = compileJsonObject(fields.map((field, i) => [field.alias, values[i]!] as const));
-  return { element: object, object, lateral: sql`` };
+  return { element: object, object, lateral: join(joins, sql``) };
+}
+
+type ArrayRelationship = Extract<Field, { kind: 'array_relationship' }>;
+
+/**
+ * An array relationship whose rows can be read for a whole list of parents at once: the rows
+ * related to any parent, grouped by their key, one hash or merge join for the list. With its
+ * own limit, offset or `distinct_on`, a parent's rows depend on the other rows of that parent
+ * only, so those keep the correlated subquery per parent.
+ */
+function isSetBased(field: Field): field is ArrayRelationship {
+  if (field.kind !== 'array_relationship') return false;
+  const { rows, hop } = field;
+  return hop.mapping.length > 0 && !rows.limit && !rows.offset && !rows.distinctOn && rows.permissionLimit === null && !rows.fromCall;
+}
+
+/** Column names of a grouped list's key: fixed names, never request text. */
+function groupKey(index: number): string {
+  return `key${index}`;
+}
+
+/**
+ * `SELECT json_agg(row) FROM rows`, or with `keys`, one list per key value
+ * (`SELECT "key0", …, json_agg(row) AS "list" … GROUP BY …`).
+ *
+ * When some field of the rows is set-based, the rows become a CTE first, so that the field's
+ * query can read their keys. Joining those lists in may reorder the rows, so the CTE numbers
+ * them as they came (in the order asked for, or the table's) and the list follows that number.
+ * The rows are read back from the CTE as exactly the table's columns: a computed field takes
+ * the row as its table's type, which a row with the number in it would not be. (Keeping the
+ * whole row as one value instead would fetch every TOASTed value of it, selected or not.)
+ */
+function compileListSelect(fields: readonly Field[], rows: CompiledRows, context: CompileContext, keys: readonly string[]): Sql {
+  const parents = fields.some(isSetBased) ? context.nextAlias() : null;
+  const row = compileRowJson(fields, rows.alias, context, parents);
+  const alias = ident(rows.alias);
+  const ordinal = parents ? freeColumnName('ordinal', rows.columns) : null;
+  const order = parents && ordinal ? sql` ORDER BY ${ident(parents, ordinal)}` : rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;
+  const keyColumns = keys.map((key, i) => sql`${ident(rows.alias, key)} AS ${ident(groupKey(i))}, `);
+  const groupBy = keys.length > 0 ? sql` GROUP BY ${join(keys.map((key) => ident(rows.alias, key)))}` : sql``;
+  // Grouped, a parent without rows has no group: the join's `coalesce` gives it its `[]`.
+  const list = keys.length > 0 ? sql`json_agg(${row.element}${order}) AS "list"` : sql`coalesce(json_agg(${row.element}${order}), '[]'::json)`;
+  if (!parents || !ordinal) return sql`SELECT ${join(keyColumns, sql``)}${list} FROM ${rows.from} AS ${alias}${row.lateral}${groupBy}`;
+  const columns = join(rows.columns.map((column) => ident(parents, column)));
+  const from = sql`${ident(parents)} CROSS JOIN LATERAL (SELECT ${columns}) AS ${alias}`;
+  return sql`WITH ${ident(parents)} AS (SELECT ${alias}.*, row_number() OVER () AS ${ident(ordinal)} FROM ${rows.from} AS ${alias}) SELECT ${join(keyColumns, sql``)}${list} FROM ${from}${row.lateral}${groupBy}`;
+}
+
+/** `name`, or `_name`, `__name`, …: the first that no column has. */
+function freeColumnName(name: string, columns: readonly string[]): string {
+  return columns.includes(name) ? freeColumnName(`_${name}`, columns) : name;
 }
 
 /** A list of rows as a JSON array, `[]` when empty; ordered as the rows were. */
-export function compileJsonList(rowJson: (alias: string) => RowJson, rows: ReturnType<typeof compileRows>): Sql {
-  const order = rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;
-  const row = rowJson(rows.alias);
-  return sql`(SELECT coalesce(json_agg(${row.element}${order}), '[]'::json) FROM ${rows.from} AS ${ident(rows.alias)}${row.lateral})`;
+export function compileJsonList(fields: readonly Field[], rows: CompiledRows, context: CompileContext): Sql {
+  return sql`(${compileListSelect(fields, rows, context, [])})`;
 }
 
 function compileField(field: Field, alias: string, context: CompileContext): Sql {
@@ -77,7 +139,7 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
     }
     case 'array_relationship': {
       const rows = compileRows(field.rows, { hop: field.hop, outer: alias }, context);
-      return compileJsonList((rowAlias) => compileRowJson(field.fields, rowAlias, context), rows);
+      return compileJsonList(field.fields, rows, context);
     }
     case 'array_aggregate':
       return compileAggregate(field.aggregate, { hop: field.hop, outer: alias }, context);
@@ -88,7 +150,7 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
     }
     case 'computed_table': {
       const rows = compileRows(field.rows, { hop: null, outer: alias }, context);
-      return compileJsonList((rowAlias) => compileRowJson(field.fields, rowAlias, context), rows);
+      return compileJsonList(field.fields, rows, context);
     }
   }
 }

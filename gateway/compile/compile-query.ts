@@ -18,7 +18,7 @@ function compileRootField(field: RootField, context: CompileContext): Sql | null
   switch (field.kind) {
     case 'select': {
       const rows = compileRows(field.rows, null, context);
-      return compileJsonList((alias) => compileRowJson(field.fields, alias, context), rows);
+      return compileJsonList(field.fields, rows, context);
     }
     case 'select_one': {
       const rows = compileRows(field.rows, null, context);

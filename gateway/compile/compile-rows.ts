@@ -1,5 +1,5 @@
 import type { Hop, OrderBy, RowSource } from '../plan/ir.js';
-import { compileBoolExp, compileJoinCondition, compileParam } from './compile-bool-exp.js';
+import { compileBoolExp, compileJoinCondition, compileKeyInParents, compileParam } from './compile-bool-exp.js';
 import type { CompileContext } from './compile-context.js';
 import { compileOrderKey } from './compile-order-key.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
@@ -12,7 +12,17 @@ export interface CompiledRows {
   readonly alias: string;
   /** The same ordering over the subquery's output, for `json_agg(… ORDER BY …)`. */
   readonly outerOrder: Sql | null;
+  /** The subquery's columns: every column of the table, in order. */
+  readonly columns: readonly string[];
 }
+
+/**
+ * How the rows relate to the query around them: to one outer row (`outer`, a correlated
+ * subquery), or to every row of the CTE `parents` at once (a set-based relationship).
+ */
+export type Correlation =
+  | { readonly hop: Hop | null; readonly outer: string }
+  | { readonly hop: Hop; readonly parents: string };
 
 function direction(order: OrderBy): Sql {
   return sql`${keyword(order.direction)} NULLS ${keyword(order.nulls)}`;
@@ -21,11 +31,11 @@ function direction(order: OrderBy): Sql {
 /**
  * The rows of a table as a subquery: filtered, ordered, limited, with the table's columns only.
  */
-export function compileRows(rows: RowSource, correlation: { hop: Hop | null; outer: string } | null, context: CompileContext): CompiledRows {
+export function compileRows(rows: RowSource, correlation: Correlation | null, context: CompileContext): CompiledRows {
   const alias = context.nextAlias();
   const conditions: Sql[] = [];
   if (correlation?.hop) {
-    conditions.push(compileJoinCondition(correlation.hop, correlation.outer, alias));
+    conditions.push('parents' in correlation ? compileKeyInParents(correlation.hop, correlation.parents, alias) : compileJoinCondition(correlation.hop, correlation.outer, alias));
     if (correlation.hop.filter) conditions.push(compileBoolExp(correlation.hop.filter, { alias }, context));
   }
   if (rows.where) conditions.push(compileBoolExp(rows.where, { alias }, context));
@@ -49,13 +59,14 @@ export function compileRows(rows: RowSource, correlation: { hop: Hop | null; out
   const orderBy = innerOrder.length > 0 ? sql` ORDER BY ${join(innerOrder)}` : sql``;
   const limit = compileLimit(rows);
   const offset = rows.offset ? sql` OFFSET ${compileParam(rows.offset)}` : sql``;
-  // A set-returning computed field reads its rows from the function, called on the outer row.
   // A set-returning function (a computed field of the outer row, or a tracked function) gives the rows.
-  const table = rows.fromCall ? compileFunctionCall(rows.fromCall, correlation?.outer ?? alias) : ident(rows.table.schema, rows.table.name);
+  const outer = correlation && 'outer' in correlation ? correlation.outer : alias;
+  const table = rows.fromCall ? compileFunctionCall(rows.fromCall, outer) : ident(rows.table.schema, rows.table.name);
   return {
     from: sql`(SELECT ${distinct}${columns} FROM ${table} AS ${ident(alias)}${where}${orderBy}${limit}${offset})`,
     alias,
     outerOrder: outerOrder.length > 0 ? join(outerOrder) : null,
+    columns: rows.columns,
   };
 }
 

@@ -137,16 +137,21 @@ async function reportSyncFailure(sync: () => Promise<unknown>): Promise<void> {
 
 /**
  * An auto-tracked table (exposed without a metadata entry) gets an entry when an operation
- * configures it, so that `pg_create_select_permission` works on it as on a tracked table.
+ * configures it, so that `pg_create_select_permission` works on it as on a tracked table. So
+ * does the remote table of a manual relationship, which must be tracked for the relationship.
  */
 async function trackImplicitly(args: unknown, session: Session, options: MetadataApiOptions): Promise<void> {
-  if (typeof args !== 'object' || args === null || !('table' in args)) return;
-  const raw = (args as { table: unknown }).table;
-  if (typeof raw !== 'string' && (typeof raw !== 'object' || raw === null || typeof (raw as { name?: unknown }).name !== 'string')) return;
-  const name = toQualifiedName(raw as QualifiedName | string);
-  if (!options.autoTrackSchemas!.includes(name.schema) || findTable(session.metadata, name)) return;
-  const model = await (session.model ??= options.introspect());
-  if (!model.tables.has(tableKey(name))) return;
-  session.metadata = withTables(session.metadata, (tables) => [...tables, { table: name }]);
-  session.changed = true;
+  if (typeof args !== 'object' || args === null) return;
+  const using = 'using' in args ? (args as { using: unknown }).using : undefined;
+  const manual = typeof using === 'object' && using !== null && 'manual_configuration' in using ? (using as { manual_configuration: unknown }).manual_configuration : undefined;
+  const remote = typeof manual === 'object' && manual !== null && 'remote_table' in manual ? (manual as { remote_table: unknown }).remote_table : undefined;
+  for (const raw of ['table' in args ? (args as { table: unknown }).table : undefined, remote]) {
+    if (typeof raw !== 'string' && (typeof raw !== 'object' || raw === null || typeof (raw as { name?: unknown }).name !== 'string')) continue;
+    const name = toQualifiedName(raw as QualifiedName | string);
+    if (!options.autoTrackSchemas!.includes(name.schema) || findTable(session.metadata, name)) continue;
+    const model = await (session.model ??= options.introspect());
+    if (!model.tables.has(tableKey(name))) continue;
+    session.metadata = withTables(session.metadata, (tables) => [...tables, { table: name }]);
+    session.changed = true;
+  }
 }

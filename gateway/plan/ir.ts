@@ -121,6 +121,11 @@ export interface RowSource {
   readonly offset: Param | null;
   /** Rows come from a set-returning computed field of the outer row instead of the table. */
   readonly fromCall?: FunctionCall;
+  /**
+   * Every column of the table (the function's row type), in order, whatever the role sees:
+   * rows kept in a CTE are read back as exactly these, so they still have the table's type.
+   */
+  readonly columns: readonly string[];
 }
 
 export interface ColumnOutput {

@@ -68,7 +68,16 @@ export function planQuery(operation: OperationDefinitionNode, context: PlanConte
         rootFields.push({
           kind: 'select_one',
           alias,
-          rows: { table: { schema: info.schema, name: info.name }, where, orderBy: [], distinctOn: null, limit: null, permissionLimit: null, offset: null },
+          rows: {
+            table: { schema: info.schema, name: info.name },
+            where,
+            orderBy: [],
+            distinctOn: null,
+            limit: null,
+            permissionLimit: null,
+            offset: null,
+            columns: info.columns.map((column) => column.name),
+          },
           fields: planFields(subSelections(collected), childType, childPath, context),
         });
         break;

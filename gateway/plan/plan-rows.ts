@@ -74,5 +74,6 @@ export function planRows(
     limit: planLimit(args, 'limit', path),
     permissionLimit: access.limit,
     offset: planLimit(args, 'offset', path),
+    columns: access.table.info.columns.map((column) => column.name),
   };
 }

@@ -105,6 +105,25 @@ describe('compileQuery', () => {
     expect(await run(compiled)).toEqual({ author: [{ drop_it: 1, name: 'Ann' }] });
   });
 
+  it("reads an array relationship for the whole list at once, and a limited one per parent", async () => {
+    const whole = compile('{ author(order_by: {id: asc}) { id articles(order_by: {id: asc}) { id } } }');
+    // The authors become a CTE, numbered in order and read back as the table's columns; their
+    // articles are found by one array of keys and grouped by author, then joined in.
+    expect(whole.text).toContain('WITH "_1" AS (SELECT "_0".*, row_number() OVER () AS "ordinal" FROM (SELECT "_0".* FROM "public"."author" AS "_0" ORDER BY');
+    expect(whole.text).toContain('FROM "_1" CROSS JOIN LATERAL (SELECT "_1"."id", "_1"."name") AS "_0" LEFT JOIN');
+    expect(whole.text).toContain('WHERE "_3"."author_id" = ANY (ARRAY(SELECT "_1"."id" FROM "_1"))');
+    expect(whole.text).toContain('GROUP BY "_3"."author_id") AS "_2" ON "_2"."key0" = "_0"."id"');
+    expect(whole.text).toContain('json_agg("_5".* ORDER BY "_1"."ordinal")');
+    expect(await run(whole)).toEqual({ author: [{ id: 1, articles: [{ id: 10 }, { id: 11 }] }, { id: 2, articles: [{ id: 12 }] }, { id: 3, articles: [] }] });
+
+    // With a limit, each author's articles depend on that author's only: a subquery per author.
+    const limited = compile('{ author(order_by: {id: asc}) { id articles(order_by: {id: desc}, limit: 1) { id } } }');
+    expect(limited.text).not.toContain('WITH');
+    expect(limited.text).not.toContain('GROUP BY');
+    expect(limited.text).toContain('WHERE "_1"."author_id" = "_0"."id" ORDER BY "_1"."id" DESC NULLS FIRST LIMIT');
+    expect(await run(limited)).toEqual({ author: [{ id: 1, articles: [{ id: 11 }] }, { id: 2, articles: [{ id: 12 }] }, { id: 3, articles: [] }] });
+  });
+
   it('makes where values, limits and keys $n parameters, never SQL text', async () => {
     const compiled = compile(`{ author(where: {name: {_eq: ${JSON.stringify(hostileName)}}}, order_by: {id: desc}, limit: 2) { name } }`);
     expect(compiled.text).not.toContain('DROP');
