@@ -70,9 +70,10 @@ type ArrayRelationship = Extract<Field, { kind: 'array_relationship' }>;
 
 /**
  * An array relationship whose rows can be read for a whole list of parents at once: the rows
- * related to any parent, grouped by their key, one hash or merge join for the list. With its
- * own limit, offset or `distinct_on`, a parent's rows depend on the other rows of that parent
- * only, so those keep the correlated subquery per parent.
+ * related to any parent, found through one array of keys, grouped by key and joined to the
+ * parents. A limit, offset or `distinct_on` (the request's or the role's) applies to each
+ * parent's rows on their own, and a set-returning function is called on each parent row, so
+ * those keep the correlated subquery per parent.
  */
 function isSetBased(field: Field): field is ArrayRelationship {
   if (field.kind !== 'array_relationship') return false;
@@ -100,16 +101,19 @@ function compileListSelect(fields: readonly Field[], rows: CompiledRows, context
   const parents = fields.some(isSetBased) ? context.nextAlias() : null;
   const row = compileRowJson(fields, rows.alias, context, parents);
   const alias = ident(rows.alias);
-  const ordinal = parents ? freeColumnName('ordinal', rows.columns) : null;
-  const order = parents && ordinal ? sql` ORDER BY ${ident(parents, ordinal)}` : rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;
-  const keyColumns = keys.map((key, i) => sql`${ident(rows.alias, key)} AS ${ident(groupKey(i))}, `);
-  const groupBy = keys.length > 0 ? sql` GROUP BY ${join(keys.map((key) => ident(rows.alias, key)))}` : sql``;
-  // Grouped, a parent without rows has no group: the join's `coalesce` gives it its `[]`.
-  const list = keys.length > 0 ? sql`json_agg(${row.element}${order}) AS "list"` : sql`coalesce(json_agg(${row.element}${order}), '[]'::json)`;
-  if (!parents || !ordinal) return sql`SELECT ${join(keyColumns, sql``)}${list} FROM ${rows.from} AS ${alias}${row.lateral}${groupBy}`;
+  const select = (from: Sql, order: Sql | null) => {
+    const ordered = order ? sql`${row.element} ORDER BY ${order}` : row.element;
+    const keyColumns = keys.map((key, i) => sql`${ident(rows.alias, key)} AS ${ident(groupKey(i))}, `);
+    const groupBy = keys.length > 0 ? sql` GROUP BY ${join(keys.map((key) => ident(rows.alias, key)))}` : sql``;
+    // Grouped, a parent without rows has no group: the join's `coalesce` gives it its `[]`.
+    const list = keys.length > 0 ? sql`json_agg(${ordered}) AS "list"` : sql`coalesce(json_agg(${ordered}), '[]'::json)`;
+    return sql`SELECT ${join(keyColumns, sql``)}${list} FROM ${from}${row.lateral}${groupBy}`;
+  };
+  if (!parents) return select(sql`${rows.from} AS ${alias}`, rows.outerOrder);
+  const ordinal = freeColumnName('ordinal', rows.columns);
   const columns = join(rows.columns.map((column) => ident(parents, column)));
-  const from = sql`${ident(parents)} CROSS JOIN LATERAL (SELECT ${columns}) AS ${alias}`;
-  return sql`WITH ${ident(parents)} AS (SELECT ${alias}.*, row_number() OVER () AS ${ident(ordinal)} FROM ${rows.from} AS ${alias}) SELECT ${join(keyColumns, sql``)}${list} FROM ${from}${row.lateral}${groupBy}`;
+  const body = select(sql`${ident(parents)} CROSS JOIN LATERAL (SELECT ${columns}) AS ${alias}`, ident(parents, ordinal));
+  return sql`WITH ${ident(parents)} AS (SELECT ${alias}.*, row_number() OVER () AS ${ident(ordinal)} FROM ${rows.from} AS ${alias}) ${body}`;
 }
 
 /** `name`, or `_name`, `__name`, …: the first that no column has. */
