@@ -19,8 +19,11 @@ export interface HttpAnswer {
 const headerEnd = Buffer.from('\r\n\r\n');
 const crlf = Buffer.from('\r\n');
 
-/** One parsed response, or null while more bytes are needed. */
-function parseResponse(data: Buffer): { answer: HttpAnswer; used: number } | null {
+/**
+ * One parsed response; or while more bytes are needed, how many in all when the head says so
+ * (`content-length`), else null.
+ */
+function parseResponse(data: Buffer): { answer: HttpAnswer; used: number } | { need: number } | null {
   const end = data.indexOf(headerEnd);
   if (end < 0) return null;
   const head = data.toString('latin1', 0, end);
@@ -29,7 +32,7 @@ function parseResponse(data: Buffer): { answer: HttpAnswer; used: number } | nul
   const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
   if (length) {
     const size = Number(length[1]);
-    if (data.length < bodyStart + size) return null;
+    if (data.length < bodyStart + size) return { need: bodyStart + size };
     return { answer: { status, body: data.subarray(bodyStart, bodyStart + size) }, used: bodyStart + size };
   }
   if (!/\r\ntransfer-encoding:\s*chunked/i.test(head)) throw new Error(`response without content-length or chunked encoding: ${head.slice(0, 200)}`);
@@ -52,6 +55,13 @@ class Connection {
   private readonly socket: Socket;
   private received: Buffer[] = [];
   private receivedBytes = 0;
+  /**
+   * Bytes the answer needs in all, once its head is read: until they are in, chunks are only
+   * collected. Joining and parsing on every chunk instead copies a large answer once per chunk,
+   * which under load made the client itself the bottleneck and starved some connections
+   * (a p99 of 3.7 s against 0.7 s with Node's client, for 145 kB answers at concurrency 128).
+   */
+  private needed = 0;
   private pending: { resolve(answer: HttpAnswer): void; reject(error: Error): void; timer: NodeJS.Timeout } | null = null;
   broken = false;
 
@@ -80,7 +90,7 @@ class Connection {
   private onData(chunk: Buffer): void {
     this.received.push(chunk);
     this.receivedBytes += chunk.length;
-    if (!this.pending) return;
+    if (!this.pending || this.receivedBytes < this.needed) return;
     const data = this.received.length === 1 ? this.received[0]! : Buffer.concat(this.received, this.receivedBytes);
     let parsed: ReturnType<typeof parseResponse>;
     try {
@@ -90,10 +100,12 @@ class Connection {
       this.socket.destroy();
       return;
     }
-    if (!parsed) {
+    if (!parsed || 'need' in parsed) {
       this.received = [data];
+      this.needed = parsed ? parsed.need : 0;
       return;
     }
+    this.needed = 0;
     const rest = data.subarray(parsed.used);
     this.received = rest.length > 0 ? [rest] : [];
     this.receivedBytes = rest.length;
