@@ -52,16 +52,17 @@ export function compileJoinCondition(hop: Hop, outer: string, inner: string): Sq
 }
 
 /**
- * The rows related to any row of the CTE `parents`. With one key column,
+ * The rows related to any row of the CTE `parents`. With one scalar key column,
  * `"target"."to" = ANY (ARRAY(SELECT "parents"."from" FROM "parents"))`: the keys are collected
  * once and looked up in the target's index in one scan, a plan never slower than the lookup per
  * parent it replaces (as `IN (SELECT …)`, Postgres estimates a hash join over a sequential scan
  * cheaper on small tables, and it measured 3x slower). Keys of several columns use
- * `(…) IN (SELECT …)`, since a row comparison cannot use an index through `ANY`.
+ * `(…) IN (SELECT …)`, since a row comparison cannot use an index through `ANY`, and so do
+ * array keys, which `ARRAY(…)` would stack into one multidimensional array.
  */
 export function compileKeyInParents(hop: Hop, parents: string, inner: string): Sql {
   const parentKeys = join(hop.mapping.map((pair) => ident(parents, pair.from)));
-  if (hop.mapping.length === 1) return sql`${ident(inner, hop.mapping[0]!.to)} = ANY (ARRAY(SELECT ${parentKeys} FROM ${ident(parents)}))`;
+  if (hop.mapping.length === 1 && hop.scalarKeys) return sql`${ident(inner, hop.mapping[0]!.to)} = ANY (ARRAY(SELECT ${parentKeys} FROM ${ident(parents)}))`;
   return sql`(${join(hop.mapping.map((pair) => ident(inner, pair.to)))}) IN (SELECT ${parentKeys} FROM ${ident(parents)})`;
 }
 

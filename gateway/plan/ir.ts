@@ -67,6 +67,8 @@ export interface Hop {
   readonly table: QualifiedName;
   readonly mapping: readonly ColumnPair[];
   readonly filter: BoolExp | null;
+  /** No target key column is an array (or a domain over one): keys fit in one `ARRAY(…)`. */
+  readonly scalarKeys?: boolean;
 }
 
 export type BoolExp =

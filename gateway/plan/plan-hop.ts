@@ -28,5 +28,10 @@ export function permissionFilter(access: SelectAccess): BoolExp | null {
 /** Following a relationship to its target table, under the target's permission filter. */
 export function planHop(relationship: ResolvedRelationship, target: SelectAccess): Hop {
   const info = target.table.info;
-  return { table: { schema: info.schema, name: info.name }, mapping: relationship.mapping, filter: permissionFilter(target) };
+  const scalarKeys = relationship.mapping.every((pair) => {
+    const column = info.columns.find((c) => c.name === pair.to);
+    // A domain has its base type's category, so `A` covers domains over arrays too.
+    return column !== undefined && column.arrayDimensions === 0 && column.type.category !== 'A';
+  });
+  return { table: { schema: info.schema, name: info.name }, mapping: relationship.mapping, filter: permissionFilter(target), scalarKeys };
 }

@@ -34,6 +34,10 @@ beforeAll(async () => {
       CREATE TABLE task (id int PRIMARY KEY, member_id int NOT NULL REFERENCES member (id), title text NOT NULL);
       CREATE INDEX ON member (team_id);
       CREATE INDEX ON task (member_id);
+      CREATE TABLE shelf (id int PRIMARY KEY, tags text[]);
+      CREATE TABLE book (id int PRIMARY KEY, tags text[]);
+      INSERT INTO shelf VALUES (1, '{a,b}'), (2, '{c}'), (3, NULL), (4, '{}');
+      INSERT INTO book VALUES (10, '{c}'), (11, '{a,b}'), (12, '{a}'), (13, '{c}'), (14, '{}');
       CREATE FUNCTION team_label(t team) RETURNS text LANGUAGE sql STABLE AS $$ SELECT t.region || '/' || t.code $$;
       -- Teams 41 to 45 have no members; members 25, 50, … have no team.
       INSERT INTO team SELECT i, CASE WHEN i % 2 = 0 THEN 'eu' ELSE 'us' END, 'c' || i, 'Team ' || (i % 7)
@@ -52,6 +56,10 @@ beforeAll(async () => {
     {
       type: 'pg_create_array_relationship',
       args: { table: 'member', name: 'teammates', using: { manual_configuration: { remote_table: 'member', column_mapping: { team_id: 'team_id' } } } },
+    },
+    {
+      type: 'pg_create_array_relationship',
+      args: { table: 'shelf', name: 'books', using: { manual_configuration: { remote_table: 'book', column_mapping: { tags: 'tags' } } } },
     },
     { type: 'pg_add_computed_field', args: { table: 'team', name: 'label', definition: { function: 'team_label' } } },
     { type: 'pg_create_select_permission', args: { table: 'team', role: 'viewer', permission: { columns: ['id', 'name'], computed_fields: ['label'], filter: {} } } },
@@ -129,6 +137,16 @@ describe('array relationships read for a whole list', () => {
     }
     expect(expected.filter((member) => member.teammates.length === 0)).toHaveLength(8);
     expect(data.member).toEqual(expected);
+  });
+
+  it('joins on a key that is an array, of any length', async () => {
+    const data = await query('{ shelf(order_by: {id: asc}) { id books(order_by: {id: asc}) { id } } }');
+    expect(data.shelf).toEqual([
+      { id: 1, books: [{ id: 11 }] },
+      { id: 2, books: [{ id: 10 }, { id: 13 }] },
+      { id: 3, books: [] },
+      { id: 4, books: [{ id: 14 }] },
+    ]);
   });
 
   it("applies a limit to each parent's rows, not to all of them", async () => {
