@@ -38,6 +38,8 @@ beforeAll(async () => {
       CREATE TABLE book (id int PRIMARY KEY, tags text[]);
       INSERT INTO shelf VALUES (1, '{a,b}'), (2, '{c}'), (3, NULL), (4, '{}');
       INSERT INTO book VALUES (10, '{c}'), (11, '{a,b}'), (12, '{a}'), (13, '{c}'), (14, '{}');
+      CREATE FUNCTION team_active_members(t team) RETURNS SETOF member LANGUAGE sql STABLE AS $$
+        SELECT * FROM member WHERE team_id = t.id AND active $$;
       CREATE FUNCTION team_label(t team) RETURNS text LANGUAGE sql STABLE AS $$ SELECT t.region || '/' || t.code $$;
       -- Teams 41 to 45 have no members; members 25, 50, … have no team.
       INSERT INTO team SELECT i, CASE WHEN i % 2 = 0 THEN 'eu' ELSE 'us' END, 'c' || i, 'Team ' || (i % 7)
@@ -62,6 +64,7 @@ beforeAll(async () => {
       args: { table: 'shelf', name: 'books', using: { manual_configuration: { remote_table: 'book', column_mapping: { tags: 'tags' } } } },
     },
     { type: 'pg_add_computed_field', args: { table: 'team', name: 'label', definition: { function: 'team_label' } } },
+    { type: 'pg_add_computed_field', args: { table: 'team', name: 'active_members', definition: { function: 'team_active_members' } } },
     { type: 'pg_create_select_permission', args: { table: 'team', role: 'viewer', permission: { columns: ['id', 'name'], computed_fields: ['label'], filter: {} } } },
     {
       type: 'pg_create_select_permission',
@@ -137,6 +140,20 @@ describe('array relationships read for a whole list', () => {
     }
     expect(expected.filter((member) => member.teammates.length === 0)).toHaveLength(8);
     expect(data.member).toEqual(expected);
+  });
+
+  it("reads the rows of a set-returning computed field's rows for all of them at once", async () => {
+    const data = await query('{ team(order_by: {id: asc}, limit: 6) { id active_members(order_by: {id: asc}) { id tasks(order_by: {id: asc}) { id } } } }');
+    const expected = [];
+    for (const team of await ids('SELECT id FROM team ORDER BY id LIMIT 6')) {
+      const members = [];
+      for (const member of await ids('SELECT id FROM member WHERE team_id = $1 AND active ORDER BY id', [team])) {
+        members.push({ id: member, tasks: (await ids('SELECT id FROM task WHERE member_id = $1 ORDER BY id', [member])).map((id) => ({ id })) });
+      }
+      expected.push({ id: team, active_members: members });
+    }
+    expect(expected.flatMap((team) => team.active_members.flatMap((member) => member.tasks)).length).toBeGreaterThan(10);
+    expect(data.team).toEqual(expected);
   });
 
   it('joins on a key that is an array, of any length', async () => {
