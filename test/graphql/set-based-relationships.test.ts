@@ -18,6 +18,11 @@ async function ids(text: string, params: unknown[] = []): Promise<number[]> {
   return (await g.db.pool.query<{ id: number }>(text, params)).rows.map((row) => row.id);
 }
 
+/** The same ids as `{id}` objects, as the gateway answers a selection of `id`. */
+async function idObjects(text: string, params: unknown[] = []): Promise<{ id: number }[]> {
+  return (await ids(text, params)).map((id) => ({ id }));
+}
+
 async function query(text: string, headers: Record<string, string> = admin): Promise<Record<string, unknown>> {
   return dataOf(await g.graphql(text, undefined, headers));
 }
@@ -89,7 +94,7 @@ describe('array relationships read for a whole list', () => {
     for (const team of await ids('SELECT id FROM team ORDER BY ctid')) {
       const members = [];
       for (const member of await ids('SELECT id FROM member WHERE team_id = $1 ORDER BY ctid', [team])) {
-        const tasks = (await ids('SELECT id FROM task WHERE member_id = $1 ORDER BY ctid', [member])).map((id) => ({ id }));
+        const tasks = await idObjects('SELECT id FROM task WHERE member_id = $1 ORDER BY ctid', [member]);
         members.push({ id: member, ordinal: 1000 - member, tasks });
       }
       expected.push({ id: team, members });
@@ -105,7 +110,7 @@ describe('array relationships read for a whole list', () => {
     const some = await query(`{ team(where: {id: {_in: [${few.join(', ')}]}}) { id members { id } } }`);
     const someExpected = [];
     for (const team of await ids('SELECT id FROM team WHERE id = ANY ($1) ORDER BY ctid', [few])) {
-      someExpected.push({ id: team, members: (await ids('SELECT id FROM member WHERE team_id = $1 ORDER BY ctid', [team])).map((id) => ({ id })) });
+      someExpected.push({ id: team, members: await idObjects('SELECT id FROM member WHERE team_id = $1 ORDER BY ctid', [team]) });
     }
     expect(some.team).toEqual(someExpected);
   });
@@ -126,7 +131,7 @@ describe('array relationships read for a whole list', () => {
     const data = await query('{ team(order_by: {id: asc}) { id by_code(order_by: {id: asc}) { id } } }');
     const expected = [];
     for (const team of (await g.db.pool.query<{ id: number; region: string; code: string }>('SELECT id, region, code FROM team ORDER BY id')).rows) {
-      expected.push({ id: team.id, by_code: (await ids('SELECT id FROM member WHERE region = $1 AND team_code = $2 ORDER BY id', [team.region, team.code])).map((id) => ({ id })) });
+      expected.push({ id: team.id, by_code: await idObjects('SELECT id FROM member WHERE region = $1 AND team_code = $2 ORDER BY id', [team.region, team.code]) });
     }
     expect(expected.some((team) => team.by_code.length > 1)).toBe(true);
     expect(data.team).toEqual(expected);
@@ -136,7 +141,7 @@ describe('array relationships read for a whole list', () => {
     const data = await query('{ member(order_by: {id: asc}) { id teammates(order_by: {id: asc}) { id } } }');
     const expected = [];
     for (const member of (await g.db.pool.query<{ id: number; team_id: number | null }>('SELECT id, team_id FROM member ORDER BY id')).rows) {
-      expected.push({ id: member.id, teammates: (await ids('SELECT id FROM member WHERE team_id = $1 ORDER BY id', [member.team_id])).map((id) => ({ id })) });
+      expected.push({ id: member.id, teammates: await idObjects('SELECT id FROM member WHERE team_id = $1 ORDER BY id', [member.team_id]) });
     }
     expect(expected.filter((member) => member.teammates.length === 0)).toHaveLength(8);
     expect(data.member).toEqual(expected);
@@ -148,7 +153,7 @@ describe('array relationships read for a whole list', () => {
     for (const team of await ids('SELECT id FROM team ORDER BY id LIMIT 6')) {
       const members = [];
       for (const member of await ids('SELECT id FROM member WHERE team_id = $1 AND active ORDER BY id', [team])) {
-        members.push({ id: member, tasks: (await ids('SELECT id FROM task WHERE member_id = $1 ORDER BY id', [member])).map((id) => ({ id })) });
+        members.push({ id: member, tasks: await idObjects('SELECT id FROM task WHERE member_id = $1 ORDER BY id', [member]) });
       }
       expected.push({ id: team, active_members: members });
     }
@@ -170,7 +175,7 @@ describe('array relationships read for a whole list', () => {
     const data = await query('{ team(order_by: {id: asc}) { id members(order_by: {id: desc}, limit: 2) { id } } }');
     const expected = [];
     for (const team of await ids('SELECT id FROM team ORDER BY id')) {
-      expected.push({ id: team, members: (await ids('SELECT id FROM member WHERE team_id = $1 ORDER BY id DESC LIMIT 2', [team])).map((id) => ({ id })) });
+      expected.push({ id: team, members: await idObjects('SELECT id FROM member WHERE team_id = $1 ORDER BY id DESC LIMIT 2', [team]) });
     }
     expect(expected.filter((team) => team.members.length === 2).length).toBeGreaterThan(30);
     expect(data.team).toEqual(expected);
@@ -183,7 +188,7 @@ describe('array relationships read for a whole list', () => {
       const members = [];
       for (const member of await ids('SELECT id FROM member WHERE team_id = $1 AND active ORDER BY id', [team.id])) {
         // The role's limit of 2 caps each member's tasks.
-        members.push({ id: member, tasks: (await ids('SELECT id FROM task WHERE member_id = $1 ORDER BY id LIMIT 2', [member])).map((id) => ({ id })) });
+        members.push({ id: member, tasks: await idObjects('SELECT id FROM task WHERE member_id = $1 ORDER BY id LIMIT 2', [member]) });
       }
       expected.push({ id: team.id, label: team.label, members });
     }
