@@ -41,6 +41,9 @@ export function createPool(config: Config, logger: Logger): pg.Pool {
     connectionTimeoutMillis: config.poolTimeoutMs,
     application_name: 'sluice',
     options: sessionOptions(config.statementTimeoutMs, userOptions),
+    // A query issued before the previous one has answered is written at once instead of
+    // queued (pg's pipeline mode): a mutation's `BEGIN` and session setting share a round trip.
+    pipeline: true,
   });
   // An idle client whose server went away (restart, failover) emits 'error' on the pool; without
   // a listener Node would crash the process. The pool drops that client and opens a new one later.

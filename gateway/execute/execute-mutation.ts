@@ -221,8 +221,12 @@ export async function executeMutation(
   const client = await admission.connect(role);
   let failed = false;
   try {
-    await client.query('BEGIN READ WRITE');
-    await client.query({ name: 'sluice_set_session', text: "SELECT set_config('hasura.user', $1, true)", values: [JSON.stringify(session)] });
+    // Sent together (the pool pipelines), answered in one round trip; both are awaited before the
+    // first write, so no statement can run outside the transaction.
+    await Promise.all([
+      client.query('BEGIN READ WRITE'),
+      client.query({ name: 'sluice_set_session', text: "SELECT set_config('hasura.user', $1, true)", values: [JSON.stringify(session)] }),
+    ]);
     let body = '{';
     for (const [i, field] of mutation.plan.rootFields.entries()) {
       if (i > 0) body += ',';

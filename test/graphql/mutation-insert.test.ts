@@ -142,6 +142,22 @@ describe('batch insert', () => {
   });
 });
 
+describe('the transaction around a mutation', () => {
+  it('opens it and sets the session in one round trip, and writes only once both have answered', async () => {
+    dataOf(await g.graphql('mutation { insert_item_one(object: {id: 1, label: "one", qty: 1}) { id } }'));
+    const begin = proxy.statements.find((s) => s.text === 'BEGIN READ WRITE');
+    const session = proxy.statements.find((s) => s.text.includes("set_config('hasura.user'"));
+    const insert = proxy.statements.find((s) => /\binsert\b/i.test(s.text) && /"item"/.test(s.text));
+    const commit = proxy.statements.find((s) => s.text === 'COMMIT');
+    expect(begin && session && insert && commit).toBeTruthy();
+    // The session setting went out before BEGIN was answered (pg's pipeline mode) ...
+    expect(session!.answersBefore).toBe(begin!.answersBefore);
+    // ... and the write only after both answers: it can never run outside the transaction.
+    expect(insert!.answersBefore).toBeGreaterThan(session!.answersBefore);
+    expect(commit!.answersBefore).toBeGreaterThan(insert!.answersBefore);
+  });
+});
+
 describe('upsert (on_conflict)', () => {
   beforeEach(async () => {
     await g.db.pool.query("INSERT INTO item (id, label, qty) VALUES (1, 'one', 1), (2, 'two', 10)");

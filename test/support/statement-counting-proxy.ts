@@ -11,6 +11,11 @@ export interface ExecutedStatement {
   /** 'query' for a simple-protocol Query message, 'execute' for an extended-protocol Execute. */
   readonly kind: 'query' | 'execute';
   readonly text: string;
+  /**
+   * Chunks the server had sent on this connection when the statement arrived: two statements
+   * with the same count were written before any answer came back (pipelined).
+   */
+  readonly answersBefore: number;
 }
 
 export interface StatementCountingProxy {
@@ -32,7 +37,7 @@ function cString(buffer: Buffer, offset: number): [string, number] {
 }
 
 /** Parses the client→server stream of one connection and reports each executed statement. */
-function watchFrontend(onStatement: (statement: ExecutedStatement) => void): (chunk: Buffer) => void {
+function watchFrontend(onStatement: (statement: Omit<ExecutedStatement, 'answersBefore'>) => void): (chunk: Buffer) => void {
   let pending = Buffer.alloc(0);
   // The startup packet (and an SSL/GSS request before it) has no type byte.
   let untyped = true;
@@ -77,12 +82,16 @@ export async function startStatementCountingProxy(target: { host: string; port: 
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
     sockets.add(client).add(upstream);
-    const watch = watchFrontend((statement) => statements.push(statement));
+    let answers = 0;
+    const watch = watchFrontend((statement) => statements.push({ ...statement, answersBefore: answers }));
     client.on('data', (chunk: Buffer) => {
       watch(chunk);
       upstream.write(chunk);
     });
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      answers++;
+      client.write(chunk);
+    });
     const closeBoth = () => {
       client.destroy();
       upstream.destroy();
