@@ -141,11 +141,8 @@ async function reportSyncFailure(sync: () => Promise<unknown>): Promise<void> {
  * does the remote table of a manual relationship, which must be tracked for the relationship.
  */
 async function trackImplicitly(args: unknown, session: Session, options: MetadataApiOptions): Promise<void> {
-  if (typeof args !== 'object' || args === null) return;
-  const using = 'using' in args ? (args as { using: unknown }).using : undefined;
-  const manual = typeof using === 'object' && using !== null && 'manual_configuration' in using ? (using as { manual_configuration: unknown }).manual_configuration : undefined;
-  const remote = typeof manual === 'object' && manual !== null && 'remote_table' in manual ? (manual as { remote_table: unknown }).remote_table : undefined;
-  for (const raw of ['table' in args ? (args as { table: unknown }).table : undefined, remote]) {
+  const remote = property(property(property(args, 'using'), 'manual_configuration'), 'remote_table');
+  for (const raw of [property(args, 'table'), remote]) {
     if (typeof raw !== 'string' && (typeof raw !== 'object' || raw === null || typeof (raw as { name?: unknown }).name !== 'string')) continue;
     const name = toQualifiedName(raw as QualifiedName | string);
     if (!options.autoTrackSchemas!.includes(name.schema) || findTable(session.metadata, name)) continue;
@@ -154,4 +151,9 @@ async function trackImplicitly(args: unknown, session: Session, options: Metadat
     session.metadata = withTables(session.metadata, (tables) => [...tables, { table: name }]);
     session.changed = true;
   }
+}
+
+/** `value[key]` when `value` is an object that has it; otherwise undefined. */
+function property(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && key in value ? (value as Record<string, unknown>)[key] : undefined;
 }
