@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { redactUrl } from '../logging/redact-url.js';
+import { ByteRowsClient } from './byte-rows-client.js';
 
 /**
  * Session settings sent in the startup packet's `options` parameter, so they cost no round trip:
@@ -44,6 +45,8 @@ export function createPool(config: Config, logger: Logger): pg.Pool {
     // A query issued before the previous one has answered is written at once instead of
     // queued (pg's pipeline mode): a mutation's `BEGIN` and session setting share a round trip.
     pipeline: true,
+    // Reads the JSON answers of queries as bytes, written to the response undecoded.
+    Client: ByteRowsClient,
   });
   // An idle client whose server went away (restart, failover) emits 'error' on the pool; without
   // a listener Node would crash the process. The pool drops that client and opens a new one later.

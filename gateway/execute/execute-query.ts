@@ -71,11 +71,11 @@ function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cac
 }
 
 /**
- * A query operation → the JSON text of its `data` object. Plans come from the cache when the
- * (schema, document, operation, variable shape) was seen before: then only parameters are
- * bound. SQL root fields come back as JSON text and are spliced in unparsed.
+ * A query operation → the JSON text of its `data` object, as bytes. Plans come from the cache
+ * when the (schema, document, operation, variable shape) was seen before: then only parameters
+ * are bound. SQL root fields come back as JSON bytes and are spliced in undecoded.
  */
-export async function executeQuery(request: QueryRequest, deps: QueryDependencies): Promise<string> {
+export async function executeQuery(request: QueryRequest, deps: QueryDependencies): Promise<Buffer> {
   const entry = deps.planCache.entry(request.schema, request.document);
   let key = entry.inlinedVariables ? cacheKey(request, entry.inlinedVariables) : null;
   let cached = key === null ? undefined : entry.get(key);
@@ -86,7 +86,7 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
     key = cacheKey(request, result.inlined);
     entry.set(key, cached);
   }
-  const values = new Map<string, string | null>();
+  const values = new Map<string, Buffer | null>();
   if (cached.compiled) {
     const params = bindParams(cached.compiled.params, request.variables, request.session);
     // SQL and parameters only at debug level: parameters are user data.
@@ -96,15 +96,25 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
   }
   const needsIntrospection = cached.plan.rootFields.some((f) => f.kind === 'introspection');
   const introspection = needsIntrospection ? await executeIntrospection(request) : {};
-  let body = '{';
+  // Text between the SQL values is gathered as a string; each value is joined in as it came.
+  const parts: Buffer[] = [];
+  let text = '{';
   cached.plan.rootFields.forEach((field, i) => {
-    if (i > 0) body += ',';
-    body += JSON.stringify(field.alias) + ':';
-    if (field.kind === 'typename') body += JSON.stringify(field.typename);
-    else if (field.kind === 'introspection') body += JSON.stringify(introspection[field.alias] ?? null);
-    else body += values.get(field.alias) ?? 'null';
+    if (i > 0) text += ',';
+    text += JSON.stringify(field.alias) + ':';
+    if (field.kind === 'typename') text += JSON.stringify(field.typename);
+    else if (field.kind === 'introspection') text += JSON.stringify(introspection[field.alias] ?? null);
+    else {
+      const value = values.get(field.alias);
+      if (!value) text += 'null';
+      else {
+        parts.push(Buffer.from(text), value);
+        text = '';
+      }
+    }
   });
-  return body + '}';
+  parts.push(Buffer.from(text + '}'));
+  return Buffer.concat(parts);
 }
 
 /** `__schema` and `__type` root fields, answered by graphql-js from the role's schema. */

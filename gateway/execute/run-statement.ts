@@ -1,17 +1,17 @@
 import { mapPostgresError } from '../errors/index.js';
 import type { Admission } from '../admission/index.js';
+import { queryRowBytes } from '../database/index.js';
 
 /**
  * Runs one compiled statement as a named prepared statement (Postgres plans it once per
- * connection) and returns its single row as raw column texts. `rowMode: 'array'` keeps pg from
- * building objects; the JSON columns are `text`, which pg does not parse. The connection comes
+ * connection) and returns its single row's columns as bytes: the JSON text Postgres built,
+ * never decoded into JS strings, to be written to the response as it is. The connection comes
  * through admission: a saturated pool answers a 503 after a bounded wait.
  */
-export async function runStatement(admission: Admission, role: string, name: string, text: string, values: unknown[], path: string): Promise<(string | null)[]> {
+export async function runStatement(admission: Admission, role: string, name: string, text: string, values: unknown[], path: string): Promise<(Buffer | null)[]> {
   const client = await admission.connect(role);
   try {
-    const result = await client.query<string[]>({ name, text, values, rowMode: 'array' });
-    return (result.rows[0] ?? []) as (string | null)[];
+    return await queryRowBytes(client, name, text, values);
   } catch (error) {
     throw mapPostgresError(error, path);
   } finally {

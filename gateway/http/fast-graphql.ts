@@ -26,6 +26,9 @@ export interface FastGraphQLOptions {
   readonly report: RequestReporter;
 }
 
+const DATA_OPEN = Buffer.from('{"data":');
+const DATA_CLOSE = Buffer.from('}');
+
 /** Hands a request on to the full pipeline, with the body already read (or not yet read). */
 export type Fallback = (req: IncomingMessage, res: ServerResponse, body?: Buffer) => void;
 
@@ -112,7 +115,7 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
     return document;
   };
 
-  const respond = (req: IncomingMessage, res: ServerResponse, status: number, body: string, extra?: Record<string, string>): string => {
+  const respond = (req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer, extra?: Record<string, string>): string => {
     const given = req.headers['x-request-id'];
     const requestId = requestIdOf(typeof given === 'string' ? given : undefined);
     const headers: Record<string, string | number> = {
@@ -166,12 +169,12 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
     const operationType = operation.operation;
     let status = 200;
     let failed = false;
-    let body: string;
+    let body: string | Buffer;
     let extra: Record<string, string> | undefined;
     try {
       const request = { schema, document, operation, variables, session: session.variables, role: session.role };
       const data = operationType === 'mutation' ? await runMutation(request, options.execution) : await executeQuery(request, options.execution);
-      body = `{"data":${data}}`;
+      body = Buffer.concat([DATA_OPEN, data, DATA_CLOSE]);
     } catch (error) {
       failed = true;
       const gatewayError = asGatewayError(error);

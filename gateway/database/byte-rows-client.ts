@@ -1,0 +1,58 @@
+import type { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { DataRowSplitter } from './data-row-splitter.js';
+
+/** The part of pg's Connection the client hooks into: where it hands the socket to the parser. */
+interface ParsingConnection extends EventEmitter {
+  attachListeners(stream: EventEmitter): void;
+}
+
+/** Type parsers that leave every value as it arrived (bytes, for the rows read as bytes). */
+const keepAsIs = { getTypeParser: () => (value: unknown) => value };
+
+/**
+ * The pool's client class. It is pg's client, and in addition can run a statement whose single
+ * row comes back as bytes (`queryRowBytes`): Sluice's JSON answers go from the database socket
+ * to the HTTP response without ever becoming a JS string. Everything else — the metadata,
+ * events and mutation statements — reads text as usual.
+ */
+export class ByteRowsClient extends pg.Client {
+  private bytesWanted = false;
+
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    const connection = this.connection as unknown as ParsingConnection;
+    const attach = connection.attachListeners;
+    // Fail at once, not quietly slower, if a pg upgrade moves where the socket meets the parser.
+    if (typeof attach !== 'function') throw new Error('pg.Connection has no attachListeners: ByteRowsClient needs updating for this pg version');
+    connection.attachListeners = (stream) => {
+      const splitter = new DataRowSplitter(stream, () => this.bytesWanted, (row) => connection.emit('dataRow', row));
+      attach.call(connection, splitter);
+    };
+  }
+
+  /** Runs a named prepared statement; its first row, each column as bytes (null for SQL NULL). */
+  async queryRowBytes(name: string, text: string, values: unknown[]): Promise<(Buffer | null)[]> {
+    this.bytesWanted = true;
+    try {
+      const result = await this.query<unknown[]>({ name, text, values, rowMode: 'array', types: keepAsIs });
+      return asBytes(result.rows[0]);
+    } finally {
+      this.bytesWanted = false;
+    }
+  }
+}
+
+function asBytes(row: unknown[] | undefined): (Buffer | null)[] {
+  return (row ?? []).map((value) => (value === null || value === undefined ? null : Buffer.isBuffer(value) ? value : Buffer.from(String(value))));
+}
+
+/**
+ * `client.queryRowBytes` for any pool client: a client of another class (a pool made without
+ * `createPool`) answers text, turned into bytes here.
+ */
+export async function queryRowBytes(client: pg.ClientBase, name: string, text: string, values: unknown[]): Promise<(Buffer | null)[]> {
+  if (client instanceof ByteRowsClient) return client.queryRowBytes(name, text, values);
+  const result = await client.query<unknown[]>({ name, text, values, rowMode: 'array' });
+  return asBytes(result.rows[0]);
+}
