@@ -184,26 +184,56 @@ async function writeThenAnswer(execution: Execution, field: MutationField, step:
   return rows[0]?.[0] ?? 'null';
 }
 
+/**
+ * The one statement a root field runs as, when it is one: no nested rows to insert one by one,
+ * and no second statement to read related rows after the write.
+ */
+function singleStatement(mutation: CompiledMutation, field: Exclude<MutationField, { kind: 'typename' }>): CompiledStatement | undefined {
+  if (field.kind === 'update_many') return undefined;
+  if (field.kind === 'insert' && (hasNestedRows(field.insert) || needsFollowUp(field.output))) return undefined;
+  if (needsFollowUp(field.output) && (field.kind === 'delete' || (field.kind === 'update' && field.update.operations.length > 0))) return undefined;
+  return mutation.statement(field);
+}
+
+function answerOf(rows: (string | null)[][]): string {
+  return rows[0]?.[0] ?? 'null';
+}
+
 async function executeField(execution: Execution, field: Exclude<MutationField, { kind: 'typename' }>): Promise<string> {
-  if (field.kind === 'insert' && (hasNestedRows(field.insert) || needsFollowUp(field.output))) {
+  const single = singleStatement(execution.mutation, field);
+  if (single) return answerOf(await run(execution, single));
+  if (field.kind === 'insert') {
     const inserted = await insertNested(execution, field.insert, {});
-    const rows = await run(execution, execution.mutation.statement(field, 0, 'output'), { rows: `[${inserted.texts.join(',')}]`, affected_rows: inserted.affected });
-    return rows[0]?.[0] ?? 'null';
+    return answerOf(await run(execution, execution.mutation.statement(field, 0, 'output'), { rows: `[${inserted.texts.join(',')}]`, affected_rows: inserted.affected }));
   }
-  const followUp = needsFollowUp(field.output);
   if (field.kind === 'update_many') {
+    const followUp = needsFollowUp(field.output);
     const answers: string[] = [];
     for (let step = 0; step < field.updates.length; step++) {
       const writes = field.updates[step]!.operations.length > 0;
-      answers.push(followUp && writes ? await writeThenAnswer(execution, field, step) : ((await run(execution, execution.mutation.statement(field, step)))[0]?.[0] ?? 'null'));
+      answers.push(followUp && writes ? await writeThenAnswer(execution, field, step) : answerOf(await run(execution, execution.mutation.statement(field, step))));
     }
     return `[${answers.join(',')}]`;
   }
-  if (followUp && (field.kind === 'delete' || (field.kind === 'update' && field.update.operations.length > 0))) {
-    return writeThenAnswer(execution, field, 0);
+  return writeThenAnswer(execution, field, 0);
+}
+
+/**
+ * The root fields' statements, when every field is one statement: then nothing in JavaScript
+ * has to happen between them, and they can all go out with `BEGIN`.
+ */
+function pipelinable(mutation: CompiledMutation): (CompiledStatement | null)[] | undefined {
+  const statements: (CompiledStatement | null)[] = [];
+  for (const field of mutation.plan.rootFields) {
+    // __typename is answered without a statement.
+    if (field.kind === 'typename') statements.push(null);
+    else {
+      const single = singleStatement(mutation, field);
+      if (!single) return undefined;
+      statements.push(single);
+    }
   }
-  const rows = await run(execution, execution.mutation.statement(field));
-  return rows[0]?.[0] ?? 'null';
+  return statements;
 }
 
 /**
@@ -221,18 +251,37 @@ export async function executeMutation(
   const client = await admission.connect(role);
   let failed = false;
   try {
-    // Sent together (the pool pipelines), answered in one round trip; both are awaited before the
-    // first write, so no statement can run outside the transaction.
-    await Promise.all([
+    // Sent together (the pool pipelines) and answered in one round trip.
+    const opened = [
       client.query('BEGIN READ WRITE'),
       client.query({ name: 'sluice_set_session', text: "SELECT set_config('hasura.user', $1, true)", values: [JSON.stringify(session)] }),
-    ]);
+    ];
+    const fields = mutation.plan.rootFields;
+    const statements = pipelinable(mutation);
+    const answers: string[] = [];
+    if (statements) {
+      // Every field is one statement: they go out in the same round trip, in order. Postgres runs
+      // them in order inside the transaction; once one fails, the rest fail unrun (the
+      // transaction is aborted) and the first failure is the one reported. Were BEGIN to fail,
+      // the writes would still not happen outside a transaction: every pool connection is
+      // read-only unless `BEGIN READ WRITE` (see create-pool.ts).
+      const runs = fields.map((field, i) => (field.kind === 'typename' ? '' : run({ client, mutation, variables, session, path: field.path }, statements[i]!).then(answerOf)));
+      const settled = await Promise.allSettled([...opened, ...runs]);
+      const failure = settled.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+      for (const result of settled.slice(opened.length)) answers.push((result as PromiseFulfilledResult<string>).value);
+    } else {
+      // A field needs JavaScript between its statements: the fields run one after another, once
+      // BEGIN and the session setting have answered.
+      await Promise.all(opened);
+      for (const field of fields) {
+        answers.push(field.kind === 'typename' ? '' : await executeField({ client, mutation, variables, session, path: field.path }, field));
+      }
+    }
     let body = '{';
-    for (const [i, field] of mutation.plan.rootFields.entries()) {
+    for (const [i, field] of fields.entries()) {
       if (i > 0) body += ',';
-      body += `${JSON.stringify(field.alias)}:`;
-      if (field.kind === 'typename') body += JSON.stringify(field.typename);
-      else body += await executeField({ client, mutation, variables, session, path: field.path }, field);
+      body += `${JSON.stringify(field.alias)}:${field.kind === 'typename' ? JSON.stringify(field.typename) : answers[i]}`;
     }
     await client.query('COMMIT');
     return `${body}}`;

@@ -143,18 +143,37 @@ describe('batch insert', () => {
 });
 
 describe('the transaction around a mutation', () => {
-  it('opens it and sets the session in one round trip, and writes only once both have answered', async () => {
-    dataOf(await g.graphql('mutation { insert_item_one(object: {id: 1, label: "one", qty: 1}) { id } }'));
+  it('sends BEGIN, the session setting and the writes of one-statement fields in one round trip', async () => {
+    dataOf(await g.graphql('mutation { a: insert_item_one(object: {id: 1, label: "one", qty: 1}) { id } b: delete_item(where: {id: {_eq: 1}}) { affected_rows } }'));
     const begin = proxy.statements.find((s) => s.text === 'BEGIN READ WRITE');
     const session = proxy.statements.find((s) => s.text.includes("set_config('hasura.user'"));
     const insert = proxy.statements.find((s) => /\binsert\b/i.test(s.text) && /"item"/.test(s.text));
+    const remove = proxy.statements.find((s) => /\bdelete\b/i.test(s.text) && /"item"/.test(s.text));
     const commit = proxy.statements.find((s) => s.text === 'COMMIT');
-    expect(begin && session && insert && commit).toBeTruthy();
-    // The session setting went out before BEGIN was answered (pg's pipeline mode) ...
+    expect(begin && session && insert && remove && commit).toBeTruthy();
+    // Everything went out before BEGIN was answered (pg's pipeline mode) ...
+    for (const statement of [session!, insert!, remove!]) expect(statement.answersBefore).toBe(begin!.answersBefore);
+    // ... and COMMIT only once the writes had answered (their permission checks are read first).
+    expect(commit!.answersBefore).toBeGreaterThan(remove!.answersBefore);
+    expect(await count('item')).toBe(0);
+  });
+
+  it('waits for BEGIN before a field that needs statements one after another', async () => {
+    // A nested insert runs a statement per row, each using the keys of the one before.
+    dataOf(await g.graphql('mutation { insert_author_one(object: {name: "a", articles: {data: [{title: "t"}]}}) { id } }'));
+    const begin = proxy.statements.find((s) => s.text === 'BEGIN READ WRITE');
+    const session = proxy.statements.find((s) => s.text.includes("set_config('hasura.user'"));
+    const author = proxy.statements.find((s) => /\binsert\b/i.test(s.text) && /"author"/.test(s.text));
+    expect(begin && session && author).toBeTruthy();
     expect(session!.answersBefore).toBe(begin!.answersBefore);
-    // ... and the write only after both answers: it can never run outside the transaction.
-    expect(insert!.answersBefore).toBeGreaterThan(session!.answersBefore);
-    expect(commit!.answersBefore).toBeGreaterThan(insert!.answersBefore);
+    expect(author!.answersBefore).toBeGreaterThan(session!.answersBefore);
+  });
+
+  it('reports the first failing field, not the aborted-transaction errors of the fields sent after it', async () => {
+    await g.db.pool.query("INSERT INTO item (id, label) VALUES (1, 'one')");
+    const result = await g.graphql('mutation { a: insert_item_one(object: {id: 1, label: "dup"}) { id } b: insert_item_one(object: {id: 2, label: "two"}) { id } }');
+    expectError(result, { code: 'constraint-violation', path: '$.selectionSet.a.args.object', message: /^Uniqueness violation/ });
+    expect(await rows('SELECT id, label FROM item')).toEqual([{ id: 1, label: 'one' }]);
   });
 });
 

@@ -277,6 +277,20 @@ describe('user', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('reports the first field whose check fails, with the fields after it written and rolled back', async () => {
+    // The fields of this mutation go out together; the second one runs in the database after the
+    // first one's check failed. The answer must still be the first field's error, with nothing kept.
+    const before = await snapshot();
+    expectError(
+      await g.graphql(`mutation {
+        intruder: insert_task_one(object: {project_id: 201, title: "intruder"}) { id }
+        fine: insert_task(objects: [{project_id: 101, title: "fine after intruder"}]) { affected_rows }
+      }`, undefined, user()),
+      { code: 'permission-error', message: 'check constraint of an insert/update permission has failed', path: '$.selectionSet.intruder.args.object' },
+    );
+    expect(await snapshot()).toBe(before);
+  });
+
   it('cannot choose the assignee: the preset wins over the value the client sends', async () => {
     const result = await g.graphql('mutation { insert_task_one(object: {project_id: 101, title: "mine?", assignee_id: 12}) { assignee_id } }', undefined, user());
     // Hasura removes preset columns from the input type (validation-failed); Sluice keeps the
