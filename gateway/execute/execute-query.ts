@@ -21,6 +21,38 @@ export interface CachedQuery {
   readonly plan: QueryPlan;
   readonly compiled: CompiledQuery | null;
   readonly statementName: string;
+  /** The answer's text around its SQL values, built once; absent when introspection fills it per request. */
+  readonly frame: AnswerFrame | undefined;
+}
+
+/**
+ * The JSON of a `data` object with gaps for the SQL root fields' values: `texts` has one more
+ * entry than `gaps`, and the answer is texts[0], value of gaps[0], texts[1], … texts[n].
+ */
+interface AnswerFrame {
+  readonly texts: readonly Buffer[];
+  readonly gaps: readonly string[];
+}
+
+const NULL_JSON = Buffer.from('null');
+
+function frameOf(plan: QueryPlan, introspection: Record<string, unknown>): AnswerFrame {
+  const texts: Buffer[] = [];
+  const gaps: string[] = [];
+  let text = '{';
+  plan.rootFields.forEach((field, i) => {
+    if (i > 0) text += ',';
+    text += JSON.stringify(field.alias) + ':';
+    if (field.kind === 'typename') text += JSON.stringify(field.typename);
+    else if (field.kind === 'introspection') text += JSON.stringify(introspection[field.alias] ?? null);
+    else {
+      texts.push(Buffer.from(text));
+      gaps.push(field.alias);
+      text = '';
+    }
+  });
+  texts.push(Buffer.from(text + '}'));
+  return { texts, gaps };
 }
 
 export interface QueryDependencies {
@@ -67,15 +99,17 @@ function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cac
   const plan = planQuery(request.operation, context);
   const compiled = compileQuery(plan);
   const statementName = compiled ? `sluice_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}` : '';
-  return { cached: { plan, compiled, statementName }, inlined: [...inlinedVariables].sort() };
+  const frame = plan.rootFields.some((f) => f.kind === 'introspection') ? undefined : frameOf(plan, {});
+  return { cached: { plan, compiled, statementName, frame }, inlined: [...inlinedVariables].sort() };
 }
 
 /**
- * A query operation → the JSON text of its `data` object, as bytes. Plans come from the cache
- * when the (schema, document, operation, variable shape) was seen before: then only parameters
- * are bound. SQL root fields come back as JSON bytes and are spliced in undecoded.
+ * A query operation → the JSON text of its `data` object, as bytes in pieces to be written one
+ * after another. Plans come from the cache when the (schema, document, operation, variable
+ * shape) was seen before: then only parameters are bound. SQL root fields come back as JSON
+ * bytes and are placed between the plan's constant pieces undecoded and uncopied.
  */
-export async function executeQuery(request: QueryRequest, deps: QueryDependencies): Promise<Buffer> {
+export async function executeQuery(request: QueryRequest, deps: QueryDependencies): Promise<Buffer[]> {
   const entry = deps.planCache.entry(request.schema, request.document);
   let key = entry.inlinedVariables ? cacheKey(request, entry.inlinedVariables) : null;
   let cached = key === null ? undefined : entry.get(key);
@@ -94,27 +128,10 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
     const row = await runStatement(deps.admission, request.role, cached.statementName, cached.compiled.text, params, '$');
     cached.compiled.sqlFields.forEach((alias, i) => values.set(alias, row[i] ?? null));
   }
-  const needsIntrospection = cached.plan.rootFields.some((f) => f.kind === 'introspection');
-  const introspection = needsIntrospection ? await executeIntrospection(request) : {};
-  // Text between the SQL values is gathered as a string; each value is joined in as it came.
-  const parts: Buffer[] = [];
-  let text = '{';
-  cached.plan.rootFields.forEach((field, i) => {
-    if (i > 0) text += ',';
-    text += JSON.stringify(field.alias) + ':';
-    if (field.kind === 'typename') text += JSON.stringify(field.typename);
-    else if (field.kind === 'introspection') text += JSON.stringify(introspection[field.alias] ?? null);
-    else {
-      const value = values.get(field.alias);
-      if (!value) text += 'null';
-      else {
-        parts.push(Buffer.from(text), value);
-        text = '';
-      }
-    }
-  });
-  parts.push(Buffer.from(text + '}'));
-  return Buffer.concat(parts);
+  const frame = cached.frame ?? frameOf(cached.plan, await executeIntrospection(request));
+  const pieces: Buffer[] = [frame.texts[0]!];
+  frame.gaps.forEach((alias, i) => pieces.push(values.get(alias) ?? NULL_JSON, frame.texts[i + 1]!));
+  return pieces;
 }
 
 /** `__schema` and `__type` root fields, answered by graphql-js from the role's schema. */

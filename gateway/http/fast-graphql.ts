@@ -174,7 +174,7 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
     try {
       const request = { schema, document, operation, variables, session: session.variables, role: session.role };
       const data = operationType === 'mutation' ? await runMutation(request, options.execution) : await executeQuery(request, options.execution);
-      body = Buffer.concat([DATA_OPEN, data, DATA_CLOSE]);
+      body = Buffer.concat([DATA_OPEN, ...data, DATA_CLOSE]);
     } catch (error) {
       failed = true;
       const gatewayError = asGatewayError(error);

@@ -119,7 +119,7 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
           }
           const request = { schema: args.schema, document: args.document, operation, variables: coerced.coerced, session: session.variables, role: session.role };
           const data = operation.operation === 'mutation' ? await runMutation(request, options.execution) : await executeQuery(request, options.execution);
-          return { data: {}, stringify: () => `{"data":${data.toString('utf8')}}` };
+          return { data: {}, stringify: () => `{"data":${Buffer.concat(data).toString('utf8')}}` };
         } catch (error) {
           const gatewayError = asGatewayError(error);
           if (gatewayError.code === 'unexpected') options.logger.error({ err: error }, 'unexpected error while executing a query');
