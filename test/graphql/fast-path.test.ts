@@ -46,7 +46,9 @@ beforeAll(async () => {
     env: { SLUICE_ADMIN_SECRET: secret },
     setupSql: `
       CREATE TABLE note (id int PRIMARY KEY, owner int NOT NULL, body text NOT NULL);
-      INSERT INTO note VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 1, 'three');`,
+      INSERT INTO note VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 1, 'three');
+      CREATE TABLE page (id int PRIMARY KEY, body text NOT NULL);
+      INSERT INTO page SELECT i, repeat('Ångström ✓ ', 20) || i FROM generate_series(1, 2000) AS i;`,
   });
   const permissions = [
     { type: 'pg_create_select_permission', args: { table: 'note', role: 'user', permission: { columns: ['id', 'body'], filter: { owner: { _eq: 'X-Hasura-User-Id' } } } } },
@@ -69,6 +71,15 @@ describe('the fast path', () => {
       { query: 'query A { a: note(limit: 1) { id } } query B { b: note(limit: 2) { id } }', operationName: 'B' },
     ];
     for (const body of cases) expect((await both(body)).fast).toBe(true);
+  });
+
+  it('writes a large answer (written in pieces, not joined) byte for byte as yoga does', async () => {
+    const { result, fast } = await both({ query: '{ page(order_by: {id: asc}) { id body } __typename }' });
+    expect(fast).toBe(true);
+    expect(Number(result.headers.get('content-length'))).toBe(Buffer.byteLength(result.text));
+    expect(Buffer.byteLength(result.text)).toBeGreaterThan(256 * 1024);
+    const { rows } = await g.db.pool.query('SELECT id, body FROM page ORDER BY id');
+    expect(result.body).toEqual({ data: { page: rows, __typename: 'query_root' } });
   });
 
   it("applies the role's row filter and session variables", async () => {
