@@ -169,6 +169,13 @@ describe('the transaction around a mutation', () => {
     expect(author!.answersBefore).toBeGreaterThan(session!.answersBefore);
   });
 
+  it('answers __typename between pipelined fields, and a mutation of __typename alone', async () => {
+    const data = dataOf(await g.graphql('mutation { a: insert_item_one(object: {id: 7, label: "seven"}) { id } __typename b: delete_item(where: {id: {_eq: 7}}) { affected_rows } }'));
+    expect(data).toEqual({ a: { id: 7 }, __typename: 'mutation_root', b: { affected_rows: 1 } });
+    expect(dataOf(await g.graphql('mutation { t: __typename }'))).toEqual({ t: 'mutation_root' });
+    expect(await count('item')).toBe(0);
+  });
+
   it('reports the first failing field, not the aborted-transaction errors of the fields sent after it', async () => {
     await g.db.pool.query("INSERT INTO item (id, label) VALUES (1, 'one')");
     const result = await g.graphql('mutation { a: insert_item_one(object: {id: 1, label: "dup"}) { id } b: insert_item_one(object: {id: 2, label: "two"}) { id } }');
