@@ -138,9 +138,10 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
   const respond = (req: IncomingMessage, res: ServerResponse, status: number, body: string | readonly Buffer[], extra?: Record<string, string>): string => {
     const given = req.headers['x-request-id'];
     const requestId = requestIdOf(typeof given === 'string' ? given : undefined);
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((sum, piece) => sum + piece.length, 0);
     const headers: Record<string, string | number> = {
       'content-type': 'application/json; charset=utf-8',
-      'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((sum, piece) => sum + piece.length, 0),
+      'content-length': length,
       'x-request-id': requestId,
       ...extra,
     };
@@ -153,7 +154,7 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
     }
     res.writeHead(status, headers);
     if (typeof body === 'string') res.end(body);
-    else writePieces(res, body, headers['content-length'] as number);
+    else writePieces(res, body, length);
     return requestId;
   };
 
