@@ -177,11 +177,15 @@ async function insertNested(execution: Execution, insert: NestedInsert, fromPare
   return inserted;
 }
 
+/** A field's answer: the JSON text in the first column of its statement's first row. */
+function answerOf(rows: (string | null)[][]): string {
+  return rows[0]?.[0] ?? 'null';
+}
+
 /** Writes, then answers over the written rows in a second statement. */
 async function writeThenAnswer(execution: Execution, field: MutationField, step: number): Promise<string> {
   const written = (await run(execution, execution.mutation.statement(field, step, 'rows')))[0]!;
-  const rows = await run(execution, execution.mutation.statement(field, step, 'output'), { rows: written[0], affected_rows: Number(written[2]) });
-  return rows[0]?.[0] ?? 'null';
+  return answerOf(await run(execution, execution.mutation.statement(field, step, 'output'), { rows: written[0], affected_rows: Number(written[2]) }));
 }
 
 /**
@@ -193,10 +197,6 @@ function singleStatement(mutation: CompiledMutation, field: Exclude<MutationFiel
   if (field.kind === 'insert' && (hasNestedRows(field.insert) || needsFollowUp(field.output))) return undefined;
   if (needsFollowUp(field.output) && (field.kind === 'delete' || (field.kind === 'update' && field.update.operations.length > 0))) return undefined;
   return mutation.statement(field);
-}
-
-function answerOf(rows: (string | null)[][]): string {
-  return rows[0]?.[0] ?? 'null';
 }
 
 async function executeField(execution: Execution, field: Exclude<MutationField, { kind: 'typename' }>): Promise<string> {
