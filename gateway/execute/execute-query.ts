@@ -27,18 +27,19 @@ export interface CachedQuery {
 
 /**
  * The JSON of a `data` object with gaps for the SQL root fields' values: `texts` has one more
- * entry than `gaps`, and the answer is texts[0], value of gaps[0], texts[1], … texts[n].
+ * entry than `gaps`, and the answer is texts[0], the statement's column gaps[0], texts[1], …
+ * texts[n].
  */
 interface AnswerFrame {
   readonly texts: readonly Buffer[];
-  readonly gaps: readonly string[];
+  readonly gaps: readonly number[];
 }
 
 const NULL_JSON = Buffer.from('null');
 
-function frameOf(plan: QueryPlan, introspection: Record<string, unknown>): AnswerFrame {
+function frameOf(plan: QueryPlan, sqlFields: readonly string[], introspection: Record<string, unknown>): AnswerFrame {
   const texts: Buffer[] = [];
-  const gaps: string[] = [];
+  const gaps: number[] = [];
   let text = '{';
   plan.rootFields.forEach((field, i) => {
     if (i > 0) text += ',';
@@ -47,7 +48,7 @@ function frameOf(plan: QueryPlan, introspection: Record<string, unknown>): Answe
     else if (field.kind === 'introspection') text += JSON.stringify(introspection[field.alias] ?? null);
     else {
       texts.push(Buffer.from(text));
-      gaps.push(field.alias);
+      gaps.push(sqlFields.indexOf(field.alias));
       text = '';
     }
   });
@@ -99,7 +100,7 @@ function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cac
   const plan = planQuery(request.operation, context);
   const compiled = compileQuery(plan);
   const statementName = compiled ? `sluice_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}` : '';
-  const frame = plan.rootFields.some((f) => f.kind === 'introspection') ? undefined : frameOf(plan, {});
+  const frame = plan.rootFields.some((f) => f.kind === 'introspection') ? undefined : frameOf(plan, compiled?.sqlFields ?? [], {});
   return { cached: { plan, compiled, statementName, frame }, inlined: [...inlinedVariables].sort() };
 }
 
@@ -120,17 +121,17 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
     key = cacheKey(request, result.inlined);
     entry.set(key, cached);
   }
-  const values = new Map<string, Buffer | null>();
-  if (cached.compiled) {
-    const params = bindParams(cached.compiled.params, request.variables, request.session);
+  let row: (Buffer | null)[] = [];
+  const compiled = cached.compiled;
+  if (compiled) {
+    const params = bindParams(compiled.params, request.variables, request.session);
     // SQL and parameters only at debug level: parameters are user data.
-    if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ sql: cached.compiled.text, params }, 'statement');
-    const row = await runStatement(deps.admission, request.role, cached.statementName, cached.compiled.text, params, '$');
-    cached.compiled.sqlFields.forEach((alias, i) => values.set(alias, row[i] ?? null));
+    if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ sql: compiled.text, params }, 'statement');
+    row = await runStatement(deps.admission, request.role, cached.statementName, compiled.text, params, '$');
   }
-  const frame = cached.frame ?? frameOf(cached.plan, await executeIntrospection(request));
+  const frame = cached.frame ?? frameOf(cached.plan, compiled?.sqlFields ?? [], await executeIntrospection(request));
   const pieces: Buffer[] = [frame.texts[0]!];
-  frame.gaps.forEach((alias, i) => pieces.push(values.get(alias) ?? NULL_JSON, frame.texts[i + 1]!));
+  frame.gaps.forEach((column, i) => pieces.push(row[column] ?? NULL_JSON, frame.texts[i + 1]!));
   return pieces;
 }
 
