@@ -43,8 +43,14 @@ function listen(server: Server, backlog: number | undefined): Promise<number> {
 }
 
 /** `backlog`: the HTTP listen backlog; by default `sluice serve`'s (`SLUICE_LISTEN_BACKLOG`, 4096). */
+/** `SLUICE_POOL_SHARED_READS` from the harness's environment, for runs comparing its values. */
+function sharedReads(): Record<string, string> {
+  const value = process.env.SLUICE_POOL_SHARED_READS;
+  return value === undefined ? {} : { SLUICE_POOL_SHARED_READS: value };
+}
+
 export async function startSluice(databaseUrl: string, poolMax: number, backlog?: number): Promise<RunningSluice> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SLUICE_LOG_LEVEL: 'warn', SLUICE_POOL_MAX: String(poolMax) });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SLUICE_LOG_LEVEL: 'warn', SLUICE_POOL_MAX: String(poolMax), ...sharedReads() });
   let captured: CapturedStatement[] | undefined;
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {

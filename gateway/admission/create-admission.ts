@@ -17,6 +17,11 @@ export interface AdmissionOptions {
   readonly roleLimits?: ReadonlyMap<string, number> | undefined;
   /** `SLUICE_ROLE_CONCURRENCY_DEFAULT`: the limit of roles not listed; undefined means unlimited. */
   readonly defaultRoleLimit?: number | undefined;
+  /**
+   * `SLUICE_POOL_SHARED_READS`: how many reads may share one connection when every connection is
+   * busy (`connectRead`); 1 gives every read a connection of its own.
+   */
+  readonly sharedReads?: number | undefined;
 }
 
 /** One role's load, for `/metrics`. */
@@ -48,6 +53,16 @@ export interface AdmissionCounters {
 export interface Admission {
   /** A pool client for a request of `role`; give it back with `release`. Rejects with a 503 GatewayError. */
   connect(role: string): Promise<pg.PoolClient>;
+  /**
+   * A pool client for one read statement of `role` that is expected to take `expectedMs` (the
+   * fastest round trip seen for it; Infinity when unknown), given back with `release` like
+   * `connect`'s. Cheap reads that ask in the same turn of the event loop, or while the first of
+   * them waits for a busy pool, share one connection: their statements go out together,
+   * pipelined, and Postgres runs them one after another, so a batch holds reads worth at most
+   * `sharedReadBudgetMs` in all and at most `sharedReads` of them. Any other read gets a
+   * connection of its own. Each read holds its role's slot and counts as waiting, as with `connect`.
+   */
+  connectRead(role: string, expectedMs: number): Promise<pg.PoolClient>;
   /** Returns a client from `connect` (`destroy`: the connection is in an unknown state). */
   release(role: string, client: pg.PoolClient, destroy?: boolean): void;
   /**
@@ -77,6 +92,29 @@ class RoleState {
   ) {}
 }
 
+/**
+ * How much expected work of other reads a shared connection may put in front of a read: sharing
+ * saves each read a system call on both sides (the bulk of a cheap read's cost to Sluice) and
+ * costs it the wait for the reads ahead of it in the pipeline.
+ */
+export const sharedReadBudgetMs = 1;
+
+/** Reads waiting together for one connection, which they will share. */
+interface ReadBatch {
+  members: number;
+  /** The members' expected milliseconds, summed. */
+  expectedMs: number;
+  /** When the batch's wait ends (its first read's deadline): a read with less time left waits alone. */
+  readonly deadline: number;
+  client: Promise<pg.PoolClient> | undefined;
+}
+
+/** A connection handed to a batch: released to the pool when its last read is done. */
+interface SharedUse {
+  users: number;
+  destroy: boolean;
+}
+
 /** Idle roles beyond this many are forgotten (roles come from requests; their number is not ours to bound). */
 const maxIdleRoles = 1000;
 
@@ -93,6 +131,10 @@ export function createAdmission(options: AdmissionOptions): Admission {
   let timeouts = 0;
   let queueRejections = 0;
   let waitedForPool = false;
+  const sharedReads = Math.max(1, options.sharedReads ?? 1);
+  /** The batch new reads join while every connection is busy; closed once it has its connection. */
+  let openBatch: ReadBatch | undefined;
+  const shared = new Map<pg.PoolClient, SharedUse>();
 
   function stateOf(role: string): RoleState {
     let state = roles.get(role);
@@ -156,8 +198,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
    * arrives after that is handed straight back.
    */
   async function connectPool(remainingMs: number): Promise<pg.PoolClient> {
-    const waits = pool.idleCount === 0 && pool.totalCount >= poolMax;
-    if (!waits) return connectWithin(remainingMs);
+    if (!poolBusy()) return connectWithin(remainingMs);
     waitedForPool = true;
     poolWaiting++;
     try {
@@ -165,6 +206,49 @@ export function createAdmission(options: AdmissionOptions): Admission {
     } finally {
       poolWaiting--;
     }
+  }
+
+  function poolBusy(): boolean {
+    return pool.idleCount === 0 && pool.totalCount >= poolMax;
+  }
+
+  /**
+   * Joins the open batch, or opens one and asks pg for its connection. A batch stays open until
+   * it has its connection and the event loop has finished the turn it was opened in, so reads
+   * arriving together (one poll of the sockets) or while the pool is busy go out together. Every
+   * member counts as a request waiting for the pool; a timeout answers and counts each of them.
+   */
+  function joinBatch(remainingMs: number, expectedMs: number): Promise<pg.PoolClient> {
+    const deadline = performance.now() + remainingMs;
+    const open = openBatch;
+    poolWaiting++;
+    if (open?.client && open.members < sharedReads && open.expectedMs + expectedMs <= sharedReadBudgetMs && deadline >= open.deadline) {
+      open.members++;
+      open.expectedMs += expectedMs;
+      return open.client;
+    }
+    if (poolBusy()) waitedForPool = true;
+    const batch: ReadBatch = { members: 1, expectedMs, deadline, client: undefined };
+    openBatch = batch;
+    const turnEnd = new Promise<void>((resolve) => setImmediate(resolve));
+    batch.client = Promise.all([connectWithin(remainingMs), turnEnd]).then(
+      ([client]) => {
+        close(batch);
+        if (batch.members > 1) shared.set(client, { users: batch.members, destroy: false });
+        return client;
+      },
+      (error: unknown) => {
+        close(batch);
+        if (error instanceof GatewayError && error.code === 'postgres-max-connections-error') timeouts += batch.members - 1;
+        throw error;
+      },
+    );
+    return batch.client;
+  }
+
+  function close(batch: ReadBatch): void {
+    if (openBatch === batch) openBatch = undefined;
+    poolWaiting -= batch.members;
   }
 
   async function connectWithin(remainingMs: number): Promise<pg.PoolClient> {
@@ -209,8 +293,26 @@ export function createAdmission(options: AdmissionOptions): Admission {
         throw error;
       }
     },
+    async connectRead(role, expectedMs) {
+      const state = stateOf(role);
+      const entered = enter(state);
+      const remaining = typeof entered === 'number' ? entered : await entered;
+      try {
+        const shares = sharedReads > 1 && expectedMs <= sharedReadBudgetMs / 2;
+        return shares ? await joinBatch(remaining, expectedMs) : await connectPool(remaining);
+      } catch (error) {
+        leave(state);
+        throw error;
+      }
+    },
     release(role, client, destroy = false) {
-      client.release(destroy);
+      const use = shared.get(client);
+      if (use === undefined) client.release(destroy);
+      else if (--use.users > 0) use.destroy ||= destroy;
+      else {
+        shared.delete(client);
+        client.release(destroy || use.destroy);
+      }
       const state = roles.get(role);
       if (state) leave(state);
     },

@@ -12,7 +12,17 @@ export interface CompiledQuery {
   readonly params: readonly Param[];
   /** Response keys of the SQL columns, in column order. */
   readonly sqlFields: readonly string[];
+  /** The column after them: microseconds Postgres spent on the statement (see `executionTime`). */
+  readonly timingColumn: number;
 }
+
+/**
+ * Microseconds from the statement's start (the receipt of its message) to the end of the
+ * columns before it, which the target list evaluates first. Measured by Postgres, so neither
+ * the network nor a busy event loop inflates it: admission uses it to tell cheap statements,
+ * which may share a connection, from costly ones.
+ */
+const executionTime = sql`round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text`;
 
 function compileRootField(field: RootField, context: CompileContext): Sql | null {
   switch (field.kind) {
@@ -49,6 +59,8 @@ export function compileQuery(plan: QueryPlan): CompiledQuery | null {
     sqlFields.push(field.alias);
   }
   if (columns.length === 0) return null;
+  const timingColumn = columns.length;
+  columns.push(sql`${executionTime} AS ${ident(String(timingColumn))}`);
   const { text, params } = compileSql(sql`SELECT ${join(columns)}`);
-  return { text, params, sqlFields };
+  return { text, params, sqlFields, timingColumn };
 }

@@ -53,6 +53,8 @@ export interface BackpressureSettings {
   readonly roleConcurrencyDefault: number | undefined;
   /** `SLUICE_POOL_SATURATION_WARN_MS`: a pool with requests waiting this long logs a warning. */
   readonly saturationWarnMs: number;
+  /** `SLUICE_POOL_SHARED_READS`: reads that may share one connection while every connection is busy (1: none). */
+  readonly sharedReads: number;
 }
 
 export interface ReloadSettings {

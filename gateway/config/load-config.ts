@@ -152,6 +152,7 @@ function backpressure(env: NodeJS.ProcessEnv, poolMax: number): BackpressureSett
     roleConcurrency: roleConcurrency(read(env, 'SLUICE_ROLE_CONCURRENCY')),
     roleConcurrencyDefault: defaultLimit ? integer(defaultLimit, 0, 1, 10_000, 'an integer from 1 to 10000') : undefined,
     saturationWarnMs: integer(read(env, 'SLUICE_POOL_SATURATION_WARN_MS'), 10_000, 100, maxInt32, 'a positive integer (milliseconds, at least 100)'),
+    sharedReads: integer(read(env, 'SLUICE_POOL_SHARED_READS'), 8, 1, 1_000, 'an integer from 1 to 1000'),
   };
 }
 

@@ -5,6 +5,7 @@ import { DataRowSplitter } from './data-row-splitter.js';
 /** The part of pg's Connection the client hooks into: where it hands the socket to the parser. */
 interface ParsingConnection extends EventEmitter {
   attachListeners(stream: EventEmitter): void;
+  readonly stream: { cork(): void; uncork(): void };
 }
 
 /** Type parsers that leave every value as it arrived (bytes, for the rows read as bytes). */
@@ -17,7 +18,9 @@ const keepAsIs = { getTypeParser: () => (value: unknown) => value };
  * events and mutation statements — reads text as usual.
  */
 export class ByteRowsClient extends pg.Client {
-  private bytesWanted = false;
+  /** Byte-row statements in flight: several when reads share the connection (pipelined). */
+  private bytesWanted = 0;
+  private writesHeld = false;
 
   constructor(config?: string | pg.ClientConfig) {
     super(config);
@@ -26,20 +29,37 @@ export class ByteRowsClient extends pg.Client {
     // Fail at once, not quietly slower, if a pg upgrade moves where the socket meets the parser.
     if (typeof attach !== 'function') throw new Error('pg.Connection has no attachListeners: ByteRowsClient needs updating for this pg version');
     connection.attachListeners = (stream) => {
-      const splitter = new DataRowSplitter(stream, () => this.bytesWanted, (row) => connection.emit('dataRow', row));
+      const splitter = new DataRowSplitter(stream, () => this.bytesWanted > 0, (row) => connection.emit('dataRow', row));
       attach.call(connection, splitter);
     };
   }
 
-  /** Runs a named prepared statement; its first row, each column as bytes (null for SQL NULL). */
+  /**
+   * Runs a named prepared statement; its first row, each column as bytes (null for SQL NULL).
+   * Statements of reads sharing this connection (admission's `connectRead`) are issued in the
+   * same run of the microtask queue: holding the socket's writes until the next tick sends them
+   * in one write, so Sluice and Postgres each make one system call for all of them.
+   */
   async queryRowBytes(name: string, text: string, values: unknown[]): Promise<(Buffer | null)[]> {
-    this.bytesWanted = true;
+    this.holdWritesUntilNextTick();
+    this.bytesWanted++;
     try {
       const result = await this.query<unknown[]>({ name, text, values, rowMode: 'array', types: keepAsIs });
       return asBytes(result.rows[0]);
     } finally {
-      this.bytesWanted = false;
+      this.bytesWanted--;
     }
+  }
+
+  private holdWritesUntilNextTick(): void {
+    if (this.writesHeld) return;
+    const stream = (this.connection as unknown as ParsingConnection).stream;
+    this.writesHeld = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.writesHeld = false;
+      stream.uncork();
+    });
   }
 }
 

@@ -14,7 +14,7 @@ import { compileQuery, type CompiledQuery } from '../compile/index.js';
 import { bindParams, type SessionVariables } from './bind-params.js';
 import { variableShape } from './variable-shape.js';
 import type { PlanCache } from './plan-cache.js';
-import { runStatement } from './run-statement.js';
+import { runStatement, StatementTiming } from './run-statement.js';
 import { typeFromAST, type GraphQLInputType } from 'graphql';
 
 export interface CachedQuery {
@@ -23,6 +23,8 @@ export interface CachedQuery {
   readonly statementName: string;
   /** The answer's text around its SQL values, built once; absent when introspection fills it per request. */
   readonly frame: AnswerFrame | undefined;
+  /** How long the statement takes, which decides whether it may share a connection. */
+  readonly timing: StatementTiming;
 }
 
 /**
@@ -101,7 +103,7 @@ function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cac
   const compiled = compileQuery(plan);
   const statementName = compiled ? `sluice_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}` : '';
   const frame = plan.rootFields.some((f) => f.kind === 'introspection') ? undefined : frameOf(plan, compiled?.sqlFields ?? [], {});
-  return { cached: { plan, compiled, statementName, frame }, inlined: [...inlinedVariables].sort() };
+  return { cached: { plan, compiled, statementName, frame, timing: new StatementTiming() }, inlined: [...inlinedVariables].sort() };
 }
 
 /**
@@ -127,7 +129,13 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
     const params = bindParams(compiled.params, request.variables, request.session);
     // SQL and parameters only at debug level: parameters are user data.
     if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ sql: compiled.text, params }, 'statement');
-    row = await runStatement(deps.admission, request.role, cached.statementName, compiled.text, params, '$');
+    row = await runStatement(
+      deps.admission,
+      request.role,
+      { name: cached.statementName, text: compiled.text, timing: cached.timing, timingColumn: compiled.timingColumn },
+      params,
+      '$',
+    );
   }
   const frame = cached.frame ?? frameOf(cached.plan, compiled?.sqlFields ?? [], await executeIntrospection(request));
   const pieces: Buffer[] = [frame.texts[0]!];

@@ -3,15 +3,44 @@ import type { Admission } from '../admission/index.js';
 import { queryRowBytes } from '../database/index.js';
 
 /**
+ * How long a statement takes Postgres, from the time Postgres itself reports with each run (a
+ * column of the statement): a moving average, so a statement that becomes slower as its data
+ * grows is seen as such. Unknown until the first run.
+ */
+export class StatementTiming {
+  expectedMs = Number.POSITIVE_INFINITY;
+
+  record(ms: number): void {
+    this.expectedMs = this.expectedMs === Number.POSITIVE_INFINITY ? ms : this.expectedMs + (ms - this.expectedMs) / 16;
+  }
+}
+
+/** The statement's own timing column (integer microseconds as text). */
+function microseconds(column: Buffer | null | undefined): number {
+  const value = column ? Number(column.toString('latin1')) : Number.NaN;
+  return Number.isFinite(value) ? value : Number.NaN;
+}
+
+/**
  * Runs one compiled statement as a named prepared statement (Postgres plans it once per
  * connection) and returns its single row's columns as bytes: the JSON text Postgres built,
  * never decoded into JS strings, to be written to the response as it is. The connection comes
- * through admission: a saturated pool answers a 503 after a bounded wait.
+ * through admission: a saturated pool answers a 503 after a bounded wait, and a statement known
+ * to be cheap may share its connection with other cheap reads (`connectRead`).
  */
-export async function runStatement(admission: Admission, role: string, name: string, text: string, values: unknown[], path: string): Promise<(Buffer | null)[]> {
-  const client = await admission.connect(role);
+export async function runStatement(
+  admission: Admission,
+  role: string,
+  statement: { readonly name: string; readonly text: string; readonly timing: StatementTiming; readonly timingColumn: number },
+  values: unknown[],
+  path: string,
+): Promise<(Buffer | null)[]> {
+  const client = await admission.connectRead(role, statement.timing.expectedMs);
   try {
-    return await queryRowBytes(client, name, text, values);
+    const row = await queryRowBytes(client, statement.name, statement.text, values);
+    const us = microseconds(row[statement.timingColumn]);
+    if (!Number.isNaN(us)) statement.timing.record(us / 1000);
+    return row;
   } catch (error) {
     throw mapPostgresError(error, path);
   } finally {

@@ -76,6 +76,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     queueMax: backpressure?.queueMax ?? config.poolMax * 50,
     roleLimits: backpressure?.roleConcurrency,
     defaultRoleLimit: backpressure?.roleConcurrencyDefault,
+    sharedReads: backpressure?.sharedReads,
   });
   const saturation = watchSaturation({ admission, pool, logger, warnAfterMs: backpressure?.saturationWarnMs ?? 10_000 });
   const metrics = createGatewayMetrics({ pool, poolMax: config.poolMax, admission });

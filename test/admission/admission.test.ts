@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission, type Admission, type AdmissionOptions } from '../../gateway/admission/index.js';
 import { WaiterQueue } from '../../gateway/admission/waiter-queue.js';
-import { GatewayError } from '../../gateway/errors/index.js';
+import { failure } from '../support/failure.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
@@ -30,15 +30,6 @@ function loadOf(gate: Admission, role: string) {
   return [...gate.roles()].find((r) => r.role === role);
 }
 
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       listenBacklog: 4096,
       reload: { listen: true, pollIntervalMs: 5000 },
       events: { delivery: true, retentionHours: 168, pollIntervalMs: 1000, batchSize: 100, httpConcurrency: 100, listen: true, lockTimeoutSec: 1800 },
-      backpressure: { queueMax: 1000, roleConcurrency: new Map(), roleConcurrencyDefault: undefined, saturationWarnMs: 10000 },
+      backpressure: { queueMax: 1000, roleConcurrency: new Map(), roleConcurrencyDefault: undefined, saturationWarnMs: 10000, sharedReads: 8 },
     });
   });
 
@@ -39,13 +39,16 @@ describe('loadConfig', () => {
       SLUICE_ROLE_CONCURRENCY_DEFAULT: '3',
       SLUICE_POOL_SATURATION_WARN_MS: '2500',
       SLUICE_METRICS_SECRET: 'scrape-me',
+      SLUICE_POOL_SHARED_READS: '1',
     });
     expect(config.backpressure).toEqual({
       queueMax: 200,
       roleConcurrency: new Map([['payments', 5], ['reporting', 2], ['a=b', 1]]),
       roleConcurrencyDefault: 3,
       saturationWarnMs: 2500,
+      sharedReads: 1,
     });
+    expect(errorOf({ SLUICE_POOL_SHARED_READS: '0' }).message).toBe('SLUICE_POOL_SHARED_READS must be an integer from 1 to 1000, got "0"');
     expect(config.metricsSecret).toBe('scrape-me');
     expect(loadConfig({ SLUICE_POOL_QUEUE_MAX: '0' }).backpressure?.queueMax).toBe(0);
     expect(errorOf({ SLUICE_ROLE_CONCURRENCY: 'payments' }).message).toBe(

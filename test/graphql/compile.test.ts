@@ -81,8 +81,10 @@ describe('compileQuery', () => {
     expect(compiled.text).toBe(
       'SELECT ((SELECT coalesce(json_agg("_1".*), \'[]\'::json) ' +
         'FROM (SELECT "_0".* FROM "public"."author" AS "_0") AS "_0" ' +
-        'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"))::text AS "0"',
+        'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"))::text AS "0", ' +
+        'round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1"',
     );
+    expect(compiled.timingColumn).toBe(1);
     expect(compiled.params).toEqual([]);
     expect(compiled.sqlFields).toEqual(['author']);
     const data = await run(compiled);
@@ -165,8 +167,13 @@ describe('compileQuery', () => {
     const compiled = compile('{ one: author_by_pk(id: 1) { name } n: author_aggregate { aggregate { count } } __typename }');
     expect(compiled.sqlFields).toEqual(['one', 'n']);
     expect(compiled.text.match(/^SELECT /g)).toHaveLength(1);
-    expect(compiled.text).toMatch(/AS "0", .* AS "1"$/);
+    expect(compiled.text).toMatch(/AS "0", .* AS "1", .* AS "2"$/);
     expect(await run(compiled)).toEqual({ one: { name: 'Ann' }, n: { aggregate: { count: 3 } } });
+    // The last column is Postgres's own time for the statement, in whole microseconds.
+    expect(compiled.timingColumn).toBe(2);
+    const row = (await db.pool.query<string[]>({ text: compiled.text, values: bindParams(compiled.params, {}, {}), rowMode: 'array' })).rows[0]!;
+    expect(row[2]).toMatch(/^\d+$/);
+    expect(Number(row[2])).toBeLessThan(10_000_000);
   });
 });
 
