@@ -106,6 +106,8 @@ interface ReadBatch {
   expectedMs: number;
   /** When the batch's wait ends (its first read's deadline): a read with less time left waits alone. */
   readonly deadline: number;
+  /** Whether every connection was busy when it opened: then its members count as waiting for the pool. */
+  readonly waitsForPool: boolean;
   client: Promise<pg.PoolClient> | undefined;
 }
 
@@ -132,7 +134,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
   let queueRejections = 0;
   let waitedForPool = false;
   const sharedReads = Math.max(1, options.sharedReads ?? 1);
-  /** The batch new reads join while every connection is busy; closed once it has its connection. */
+  /** The batch cheap reads join; closed once it has its connection and its turn has ended. */
   let openBatch: ReadBatch | undefined;
   const shared = new Map<pg.PoolClient, SharedUse>();
 
@@ -215,20 +217,25 @@ export function createAdmission(options: AdmissionOptions): Admission {
   /**
    * Joins the open batch, or opens one and asks pg for its connection. A batch stays open until
    * it has its connection and the event loop has finished the turn it was opened in, so reads
-   * arriving together (one poll of the sockets) or while the pool is busy go out together. Every
-   * member counts as a request waiting for the pool; a timeout answers and counts each of them.
+   * arriving together (one poll of the sockets) or while the pool is busy go out together. When
+   * the pool was busy, every member counts as a request waiting for it; a timeout answers and
+   * counts each of them.
    */
   function joinBatch(remainingMs: number, expectedMs: number): Promise<pg.PoolClient> {
     const deadline = performance.now() + remainingMs;
     const open = openBatch;
-    poolWaiting++;
     if (open?.client && open.members < sharedReads && open.expectedMs + expectedMs <= sharedReadBudgetMs && deadline >= open.deadline) {
       open.members++;
       open.expectedMs += expectedMs;
+      if (open.waitsForPool) poolWaiting++;
       return open.client;
     }
-    if (poolBusy()) waitedForPool = true;
-    const batch: ReadBatch = { members: 1, expectedMs, deadline, client: undefined };
+    const waitsForPool = poolBusy();
+    if (waitsForPool) {
+      waitedForPool = true;
+      poolWaiting++;
+    }
+    const batch: ReadBatch = { members: 1, expectedMs, deadline, waitsForPool, client: undefined };
     openBatch = batch;
     const turnEnd = new Promise<void>((resolve) => setImmediate(resolve));
     batch.client = Promise.all([connectWithin(remainingMs), turnEnd]).then(
@@ -248,7 +255,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
 
   function close(batch: ReadBatch): void {
     if (openBatch === batch) openBatch = undefined;
-    poolWaiting -= batch.members;
+    if (batch.waitsForPool) poolWaiting -= batch.members;
   }
 
   async function connectWithin(remainingMs: number): Promise<pg.PoolClient> {

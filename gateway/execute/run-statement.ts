@@ -4,14 +4,17 @@ import { queryRowBytes } from '../database/index.js';
 
 /**
  * How long a statement takes Postgres, from the time Postgres itself reports with each run (a
- * column of the statement): a moving average, so a statement that becomes slower as its data
- * grows is seen as such. Unknown until the first run.
+ * column of the statement). The estimate follows the fast end of the runs: it drops to any
+ * faster run at once and rises by 1/64 of the difference on a slower one. A backend that had to
+ * wait for a CPU makes a run look slower than the statement is, and an average would let such
+ * runs on a busy machine mark a cheap statement costly; a statement that really became slower
+ * (its data grew) is still seen as such within a few hundred runs. Unknown until the first run.
  */
 export class StatementTiming {
   expectedMs = Number.POSITIVE_INFINITY;
 
   record(ms: number): void {
-    this.expectedMs = this.expectedMs === Number.POSITIVE_INFINITY ? ms : this.expectedMs + (ms - this.expectedMs) / 16;
+    this.expectedMs = ms < this.expectedMs ? ms : this.expectedMs + (ms - this.expectedMs) / 64;
   }
 }
 

@@ -176,3 +176,22 @@ describe('runStatement on a shared connection', () => {
     expect(new Set(rows.map((r) => r[0]!.toString().split(':')[0])).size).toBe(3);
   });
 });
+
+describe('StatementTiming', () => {
+  it('follows the fast end of the runs, so runs slowed by a busy machine do not mark a cheap statement costly', () => {
+    const timing = new StatementTiming();
+    timing.record(5);
+    timing.record(0.05);
+    expect(timing.expectedMs).toBe(0.05);
+    // One run in ten waited for a CPU (2 ms): the estimate stays far below the budget.
+    for (let i = 0; i < 1000; i++) timing.record(i % 10 === 0 ? 2 : 0.05);
+    expect(timing.expectedMs).toBeLessThan(0.1);
+  });
+
+  it('sees a statement that became slower within a few hundred runs', () => {
+    const timing = new StatementTiming();
+    timing.record(0.05);
+    for (let i = 0; i < 300; i++) timing.record(3);
+    expect(timing.expectedMs).toBeGreaterThan(sharedReadBudgetMs);
+  });
+});
