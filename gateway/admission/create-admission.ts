@@ -18,8 +18,8 @@ export interface AdmissionOptions {
   /** `SLUICE_ROLE_CONCURRENCY_DEFAULT`: the limit of roles not listed; undefined means unlimited. */
   readonly defaultRoleLimit?: number | undefined;
   /**
-   * `SLUICE_POOL_SHARED_READS`: how many reads may share one connection when every connection is
-   * busy (`connectRead`); 1 gives every read a connection of its own.
+   * `SLUICE_POOL_SHARED_READS`: how many cheap reads may share one connection (`connectRead`);
+   * 1 gives every read a connection of its own.
    */
   readonly sharedReads?: number | undefined;
 }
@@ -54,8 +54,8 @@ export interface Admission {
   /** A pool client for a request of `role`; give it back with `release`. Rejects with a 503 GatewayError. */
   connect(role: string): Promise<pg.PoolClient>;
   /**
-   * A pool client for one read statement of `role` that is expected to take `expectedMs` (the
-   * fastest round trip seen for it; Infinity when unknown), given back with `release` like
+   * A pool client for one read statement of `role` that is expected to take Postgres `expectedMs`
+   * (about the 90th percentile of its runs; Infinity when unknown), given back with `release` like
    * `connect`'s. Cheap reads that ask in the same turn of the event loop, or while the first of
    * them waits for a busy pool, share one connection: their statements go out together,
    * pipelined, and Postgres runs them one after another, so a batch holds reads worth at most
