@@ -181,14 +181,22 @@ describe('StatementTiming', () => {
   it('settles near the 90th percentile: rare slow runs (a busy CPU) leave a cheap statement cheap', () => {
     const timing = new StatementTiming();
     timing.record(5); // a cold backend's first run
-    for (let i = 0; i < 2000; i++) timing.record(i % 20 === 0 ? 2 : 0.05);
-    expect(timing.expectedMs).toBeLessThan(0.1);
+    let highest = 0;
+    for (let i = 0; i < 2000; i++) {
+      timing.record(i % 20 === 0 ? 2 : 0.05);
+      if (i >= 1000) highest = Math.max(highest, timing.expectedMs);
+    }
+    expect(highest).toBeLessThan(0.1);
   });
 
   it('marks a statement costly when a fair share of its runs are (its cost depends on its parameters)', () => {
     const timing = new StatementTiming();
-    for (let i = 0; i < 2000; i++) timing.record(i % 4 === 0 ? 2 : 0.05);
-    expect(timing.expectedMs).toBeGreaterThan(sharedReadBudgetMs / 2);
+    let lowest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 2000; i++) {
+      timing.record(i % 4 === 0 ? 2 : 0.05);
+      if (i >= 1000) lowest = Math.min(lowest, timing.expectedMs);
+    }
+    expect(lowest).toBeGreaterThan(sharedReadBudgetMs / 2);
   });
 
   it('sees a statement that became slower within a few dozen runs', () => {
