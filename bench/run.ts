@@ -37,6 +37,15 @@ const growAllowanceMsPerCopy = 3_000;
 const settings = readBenchSettings(process.env);
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
+/** Sluice settings that differ from `sluice serve`'s defaults in this run, for the report header. */
+function sluiceVariant(): string {
+  const parts: string[] = [];
+  if (process.env.SLUICE_POOL_SHARED_READS !== undefined) parts.push(`SLUICE_POOL_SHARED_READS=${process.env.SLUICE_POOL_SHARED_READS}`);
+  const options = process.env.BENCH_SLUICE_PG_OPTIONS?.trim();
+  if (options) parts.push(`Sluice's connections with options '${options}' (BENCH_SLUICE_PG_OPTIONS; PostGraphile and raw SQL without)`);
+  return parts.length > 0 ? `; variant: ${parts.join(', ')}` : '';
+}
+
 function deadlineMs(s: BenchSettings): number {
   const runsPerScale = s.workloads.length * s.concurrency.length * (s.postgraphile ? 3 : 2);
   const perRun = (s.warmupS + s.durationS) * 1000 + 15_000;
@@ -210,7 +219,8 @@ async function main(): Promise<void> {
       data,
       settings:
         `${settings.durationS} s measured after ${settings.warmupS} s warm-up per run, concurrency ${settings.concurrency.join('/')}, ` +
-        `pool ${settings.poolMax} connections (Sluice, PostGraphile and raw SQL alike), client in a separate process, all on 127.0.0.1`,
+        `pool ${settings.poolMax} connections (Sluice, PostGraphile and raw SQL alike), client in a separate process, all on 127.0.0.1` +
+        sluiceVariant(),
       statementCounting: postgres.statementStats
         ? `pg_stat_statements, ${countingRequests} sequential requests per workload and server, without BEGIN/COMMIT/ROLLBACK and set_config`
         : 'n/a (pg_stat_statements is not available in this Postgres build)',

@@ -42,15 +42,33 @@ function listen(server: Server, backlog: number | undefined): Promise<number> {
   });
 }
 
-/** `backlog`: the HTTP listen backlog; by default `sluice serve`'s (`SLUICE_LISTEN_BACKLOG`, 4096). */
 /** `SLUICE_POOL_SHARED_READS` from the harness's environment, for runs comparing its values. */
 function sharedReads(): Record<string, string> {
   const value = process.env.SLUICE_POOL_SHARED_READS;
   return value === undefined ? {} : { SLUICE_POOL_SHARED_READS: value };
 }
 
+/**
+ * `BENCH_SLUICE_PG_OPTIONS` (say `-c plan_cache_mode=force_generic_plan`): session settings for
+ * Sluice's connections only, as an operator would put them in `DATABASE_URL`'s `options`.
+ */
+export function sluiceDatabaseUrl(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  const options = env.BENCH_SLUICE_PG_OPTIONS?.trim();
+  if (!options) return databaseUrl;
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', options);
+  return url.toString();
+}
+
+/** `backlog`: the HTTP listen backlog; by default `sluice serve`'s (`SLUICE_LISTEN_BACKLOG`, 4096). */
 export async function startSluice(databaseUrl: string, poolMax: number, backlog?: number): Promise<RunningSluice> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SLUICE_LOG_LEVEL: 'warn', SLUICE_POOL_MAX: String(poolMax), ...sharedReads() });
+  const config = loadConfig({
+    DATABASE_URL: sluiceDatabaseUrl(databaseUrl),
+    PORT: '0',
+    SLUICE_LOG_LEVEL: 'warn',
+    SLUICE_POOL_MAX: String(poolMax),
+    ...sharedReads(),
+  });
   let captured: CapturedStatement[] | undefined;
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
