@@ -53,7 +53,7 @@ export interface BackpressureSettings {
   readonly roleConcurrencyDefault: number | undefined;
   /** `SLUICE_POOL_SATURATION_WARN_MS`: a pool with requests waiting this long logs a warning. */
   readonly saturationWarnMs: number;
-  /** `SLUICE_POOL_SHARED_READS`: reads that may share one connection while every connection is busy (1: none). */
+  /** `SLUICE_POOL_SHARED_READS`: cheap reads that may share one connection and one write (1: none). */
   readonly sharedReads: number;
 }
 

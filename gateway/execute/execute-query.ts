@@ -14,17 +14,16 @@ import { compileQuery, type CompiledQuery } from '../compile/index.js';
 import { bindParams, type SessionVariables } from './bind-params.js';
 import { variableShape } from './variable-shape.js';
 import type { PlanCache } from './plan-cache.js';
-import { runStatement, StatementTiming } from './run-statement.js';
+import { runStatement, StatementTiming, type ReadStatement } from './run-statement.js';
 import { typeFromAST, type GraphQLInputType } from 'graphql';
 
 export interface CachedQuery {
   readonly plan: QueryPlan;
   readonly compiled: CompiledQuery | null;
-  readonly statementName: string;
+  /** The compiled statement as it runs: its prepared-statement name and its timing. */
+  readonly statement: ReadStatement | undefined;
   /** The answer's text around its SQL values, built once; absent when introspection fills it per request. */
   readonly frame: AnswerFrame | undefined;
-  /** How long the statement takes, which decides whether it may share a connection. */
-  readonly timing: StatementTiming;
 }
 
 /**
@@ -101,9 +100,16 @@ function planAndCompile(request: QueryRequest, stringifyNumeric: boolean): { cac
   const inlinedVariables = context.inlinedVariables;
   const plan = planQuery(request.operation, context);
   const compiled = compileQuery(plan);
-  const statementName = compiled ? `sluice_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}` : '';
+  const statement: ReadStatement | undefined = compiled
+    ? {
+        name: `sluice_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}`,
+        text: compiled.text,
+        timingColumn: compiled.timingColumn,
+        timing: new StatementTiming(),
+      }
+    : undefined;
   const frame = plan.rootFields.some((f) => f.kind === 'introspection') ? undefined : frameOf(plan, compiled?.sqlFields ?? [], {});
-  return { cached: { plan, compiled, statementName, frame, timing: new StatementTiming() }, inlined: [...inlinedVariables].sort() };
+  return { cached: { plan, compiled, statement, frame }, inlined: [...inlinedVariables].sort() };
 }
 
 /**
@@ -124,18 +130,12 @@ export async function executeQuery(request: QueryRequest, deps: QueryDependencie
     entry.set(key, cached);
   }
   let row: (Buffer | null)[] = [];
-  const compiled = cached.compiled;
-  if (compiled) {
+  const { compiled, statement } = cached;
+  if (compiled && statement) {
     const params = bindParams(compiled.params, request.variables, request.session);
     // SQL and parameters only at debug level: parameters are user data.
     if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ sql: compiled.text, params }, 'statement');
-    row = await runStatement(
-      deps.admission,
-      request.role,
-      { name: cached.statementName, text: compiled.text, timing: cached.timing, timingColumn: compiled.timingColumn },
-      params,
-      '$',
-    );
+    row = await runStatement(deps.admission, request.role, statement, params, '$');
   }
   const frame = cached.frame ?? frameOf(cached.plan, compiled?.sqlFields ?? [], await executeIntrospection(request));
   const pieces: Buffer[] = [frame.texts[0]!];

@@ -20,10 +20,14 @@ export class StatementTiming {
   }
 }
 
-/** The statement's own timing column (integer microseconds as text). */
-function microseconds(column: Buffer | null | undefined): number {
-  const value = column ? Number(column.toString('latin1')) : Number.NaN;
-  return Number.isFinite(value) ? value : Number.NaN;
+/** A compiled read as it runs: built once per cached plan. */
+export interface ReadStatement {
+  /** Its prepared-statement name. */
+  readonly name: string;
+  readonly text: string;
+  /** The column holding Postgres's own time for the statement, in microseconds (compile-query.ts). */
+  readonly timingColumn: number;
+  readonly timing: StatementTiming;
 }
 
 /**
@@ -36,15 +40,15 @@ function microseconds(column: Buffer | null | undefined): number {
 export async function runStatement(
   admission: Admission,
   role: string,
-  statement: { readonly name: string; readonly text: string; readonly timing: StatementTiming; readonly timingColumn: number },
+  statement: ReadStatement,
   values: unknown[],
   path: string,
 ): Promise<(Buffer | null)[]> {
   const client = await admission.connectRead(role, statement.timing.expectedMs);
   try {
     const row = await queryRowBytes(client, statement.name, statement.text, values);
-    const us = microseconds(row[statement.timingColumn]);
-    if (!Number.isNaN(us)) statement.timing.record(us / 1000);
+    const microseconds = Number(row[statement.timingColumn]?.toString('latin1'));
+    if (Number.isFinite(microseconds)) statement.timing.record(microseconds / 1000);
     return row;
   } catch (error) {
     throw mapPostgresError(error, path);
