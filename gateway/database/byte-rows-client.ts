@@ -51,7 +51,11 @@ export class ByteRowsClient extends pg.Client {
     }
   }
 
-  private holdWritesUntilNextTick(): void {
+  /**
+   * Holds the socket's writes until the next tick: the statements issued until then (pipelined)
+   * leave in one write, which wakes the server once rather than once per statement.
+   */
+  holdWritesUntilNextTick(): void {
     if (this.writesHeld) return;
     const stream = (this.connection as unknown as ParsingConnection).stream;
     this.writesHeld = true;
@@ -65,6 +69,11 @@ export class ByteRowsClient extends pg.Client {
 
 function asBytes(row: unknown[] | undefined): (Buffer | null)[] {
   return (row ?? []).map((value) => (value === null || value === undefined ? null : Buffer.isBuffer(value) ? value : Buffer.from(String(value))));
+}
+
+/** `client.holdWritesUntilNextTick()` for any pool client; a client of another class writes as pg does. */
+export function holdWritesUntilNextTick(client: pg.ClientBase): void {
+  if (client instanceof ByteRowsClient) client.holdWritesUntilNextTick();
 }
 
 /**

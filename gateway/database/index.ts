@@ -1,4 +1,4 @@
-export { ByteRowsClient, queryRowBytes } from './byte-rows-client.js';
+export { ByteRowsClient, holdWritesUntilNextTick, queryRowBytes } from './byte-rows-client.js';
 export { createPool, sessionOptions } from './create-pool.js';
 export { findFreePort } from './find-free-port.js';
 export { runMigrations, type MigrationOptions } from './run-migrations.js';

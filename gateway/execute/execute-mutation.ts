@@ -15,6 +15,7 @@ import {
   compileWrittenRows,
 } from '../compile/compile-mutation.js';
 import type { Field, MutationOutput } from '../plan/ir.js';
+import { holdWritesUntilNextTick } from '../database/index.js';
 import { bindParams, type RuntimeValues, type SessionVariables } from './bind-params.js';
 import { compileStatement, type CompiledStatement } from './compiled-statement.js';
 
@@ -237,6 +238,24 @@ function pipelinable(mutation: CompiledMutation): (CompiledStatement | null)[] |
 }
 
 /**
+ * Whether a root field's rows carry a permission check. The check is read in JavaScript (see
+ * `run`), so a mutation with one must hear its statements' answers before it may commit.
+ */
+function checksRows(field: MutationField): boolean {
+  switch (field.kind) {
+    case 'insert':
+      return field.insert.check !== null;
+    case 'update':
+      return field.update.check !== null;
+    case 'update_many':
+      return field.updates.some((step) => step.check !== null);
+    case 'delete':
+    case 'typename':
+      return false;
+  }
+}
+
+/**
  * Runs the root fields of a mutation in order, in ONE read-write transaction: any error rolls
  * all of them back. The session variables are set as `hasura.user` for the transaction, so
  * triggers (event capture among them) can see who wrote.
@@ -250,8 +269,11 @@ export async function executeMutation(
 ): Promise<string> {
   const client = await admission.connect(role);
   let failed = false;
+  // Whether a transaction may be open on the connection: a failure then needs a ROLLBACK.
+  let open = true;
   try {
-    // Sent together (the pool pipelines) and answered in one round trip.
+    // Sent together (the pool pipelines), in one socket write, and answered in one round trip.
+    holdWritesUntilNextTick(client);
     const opened = [
       client.query('BEGIN READ WRITE'),
       client.query({ name: 'sluice_set_session', text: "SELECT set_config('hasura.user', $1, true)", values: [JSON.stringify(session)] }),
@@ -259,6 +281,7 @@ export async function executeMutation(
     const fields = mutation.plan.rootFields;
     const statements = pipelinable(mutation);
     const answers: string[] = [];
+    let committed = false;
     if (statements) {
       // Every field is one statement: they go out in the same round trip, in order. Postgres runs
       // them in order inside the transaction; once one fails, the rest fail unrun (the
@@ -266,10 +289,22 @@ export async function executeMutation(
       // the writes would still not happen outside a transaction: every pool connection is
       // read-only unless `BEGIN READ WRITE` (see create-pool.ts).
       const runs = fields.map((field, i) => (field.kind === 'typename' ? '' : run({ client, mutation, variables, session, path: field.path }, statements[i]!).then(answerOf)));
+      // Without a permission check to read, nothing is left to decide after the writes: COMMIT
+      // goes out with them. Postgres answers a COMMIT of a failed transaction with ROLLBACK, so
+      // either every field is written or none is, and the connection is left idle either way.
+      const commit = fields.some(checksRows) ? undefined : client.query('COMMIT');
+      if (commit) open = false;
       const settled = await Promise.allSettled([...opened, ...runs]);
       const failure = settled.find((result) => result.status === 'rejected');
-      if (failure) throw failure.reason;
+      if (failure) {
+        await commit?.catch(() => undefined);
+        throw failure.reason;
+      }
       for (const result of settled.slice(opened.length)) answers.push((result as PromiseFulfilledResult<string>).value);
+      if (commit) {
+        await finishCommit(commit);
+        committed = true;
+      }
     } else {
       // A field needs JavaScript between its statements: the fields run one after another, once
       // BEGIN and the session setting have answered.
@@ -283,16 +318,35 @@ export async function executeMutation(
       if (i > 0) body += ',';
       body += `${JSON.stringify(field.alias)}:${field.kind === 'typename' ? JSON.stringify(field.typename) : answers[i]}`;
     }
-    await client.query('COMMIT');
+    if (!committed) {
+      open = false;
+      await finishCommit(client.query('COMMIT'));
+    }
     return `${body}}`;
   } catch (error) {
     failed = true;
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (open) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
     admission.release(role, client, failed && !(await isIdle(client)));
   }
+}
+
+/**
+ * Awaits a COMMIT. One can fail (a deferred constraint is checked then), and Postgres has then
+ * rolled the transaction back: a client's error like any statement's, at the operation's path.
+ */
+async function finishCommit(commit: Promise<pg.QueryResult>): Promise<void> {
+  let result: pg.QueryResult;
+  try {
+    result = await commit;
+  } catch (error) {
+    throw mapPostgresError(error, '$');
+  }
+  // Only an aborted transaction commits as ROLLBACK, and every statement's failure is thrown
+  // before this: a ROLLBACK here means the writes are gone without a reason seen.
+  if (result.command !== 'COMMIT') throw new Error(`COMMIT answered ${result.command}`);
 }
 
 async function isIdle(client: pg.PoolClient): Promise<boolean> {

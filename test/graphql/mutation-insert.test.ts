@@ -143,7 +143,7 @@ describe('batch insert', () => {
 });
 
 describe('the transaction around a mutation', () => {
-  it('sends BEGIN, the session setting and the writes of one-statement fields in one round trip', async () => {
+  it('sends BEGIN, the session setting, the writes of one-statement fields and COMMIT in one round trip', async () => {
     dataOf(await g.graphql('mutation { a: insert_item_one(object: {id: 1, label: "one", qty: 1}) { id } b: delete_item(where: {id: {_eq: 1}}) { affected_rows } }'));
     const begin = proxy.statements.find((s) => s.text === 'BEGIN READ WRITE');
     const session = proxy.statements.find((s) => s.text.includes("set_config('hasura.user'"));
@@ -151,10 +151,9 @@ describe('the transaction around a mutation', () => {
     const remove = proxy.statements.find((s) => /\bdelete\b/i.test(s.text) && /"item"/.test(s.text));
     const commit = proxy.statements.find((s) => s.text === 'COMMIT');
     expect(begin && session && insert && remove && commit).toBeTruthy();
-    // Everything went out before BEGIN was answered (pg's pipeline mode) ...
-    for (const statement of [session!, insert!, remove!]) expect(statement.answersBefore).toBe(begin!.answersBefore);
-    // ... and COMMIT only once the writes had answered (their permission checks are read first).
-    expect(commit!.answersBefore).toBeGreaterThan(remove!.answersBefore);
+    // Everything went out before BEGIN was answered (pg's pipeline mode), COMMIT too: admin's
+    // writes have no permission check to read first (mutation-round-trips.test.ts has one that does).
+    for (const statement of [session!, insert!, remove!, commit!]) expect(statement.answersBefore).toBe(begin!.answersBefore);
     expect(await count('item')).toBe(0);
   });
 
