@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { ByteRowQuery } from './byte-row-query.js';
 import { DataRowSplitter } from './data-row-splitter.js';
 
 /** The part of pg's Connection the client hooks into: where it hands the socket to the parser. */
@@ -7,9 +8,6 @@ interface ParsingConnection extends EventEmitter {
   attachListeners(stream: EventEmitter): void;
   readonly stream: { cork(): void; uncork(): void };
 }
-
-/** Type parsers that leave every value as it arrived (bytes, for the rows read as bytes). */
-const keepAsIs = { getTypeParser: () => (value: unknown) => value };
 
 /**
  * The pool's client class. It is pg's client, and in addition can run a statement whose single
@@ -40,15 +38,18 @@ export class ByteRowsClient extends pg.Client {
    * same run of the microtask queue: holding the socket's writes until the next tick sends them
    * in one write, so Sluice and Postgres each make one system call for all of them.
    */
-  async queryRowBytes(name: string, text: string, values: unknown[]): Promise<(Buffer | null)[]> {
+  queryRowBytes(name: string, text: string, values: unknown[]): Promise<(Buffer | null)[]> {
     this.holdWritesUntilNextTick();
     this.bytesWanted++;
-    try {
-      const result = await this.query<unknown[]>({ name, text, values, rowMode: 'array', types: keepAsIs });
-      return asBytes(result.rows[0]);
-    } finally {
-      this.bytesWanted--;
-    }
+    return new Promise((resolve, reject) => {
+      const query = new ByteRowQuery(name, text, values, (error, row) => {
+        this.bytesWanted--;
+        if (error) reject(error);
+        else resolve(row!);
+      });
+      // pg's types offer only the promise form of query(); a Submittable is answered through its callback.
+      (this.query as (query: ByteRowQuery) => unknown).call(this, query);
+    });
   }
 
   /**

@@ -67,3 +67,54 @@ describe('ByteRowsClient (the pool client class)', () => {
     }
   });
 });
+
+describe('queryRowBytes on the pool client (its own pg Query)', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let client: pg.PoolClient;
+  const descriptions: unknown[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = createPool(loadConfig({ DATABASE_URL: db.url, SLUICE_POOL_MAX: '1' }), createLogger('silent'));
+    client = await pool.connect();
+    (client as unknown as { connection: pg.Connection }).connection.on('rowDescription', (message: unknown) => descriptions.push(message));
+  });
+  afterAll(async () => {
+    client.release();
+    await pool.end();
+    await db.drop();
+  });
+
+  it('sends values as pg does: arrays, objects as JSON, dates, numbers, null', async () => {
+    const text = 'SELECT $1::int[]::text, $2::jsonb::text, ($3::timestamptz = $4::timestamptz)::text, $5::numeric::text, ($6::text IS NULL)::text';
+    const values = [[1, 2, 3], { a: [1, 'x'] }, new Date('2026-11-23T12:00:00Z'), '2026-11-23T12:00:00Z', 1.5, null];
+    const row = await queryRowBytes(client, 'sluice_test_values', text, values);
+    const { rows } = await client.query<string[]>({ text, values, rowMode: 'array' });
+    expect(row.map((value) => value?.toString())).toEqual(rows[0]);
+    expect(rows[0]).toEqual(['{1,2,3}', '{"a": [1, "x"]}', 'true', '1.5', 'true']);
+  });
+
+  it('asks for no row description: the columns stay bytes', async () => {
+    descriptions.length = 0;
+    const row = await queryRowBytes(client, 'sluice_test_nodescribe', 'SELECT 1::text, 2::text', []);
+    expect(row.map((value) => value?.toString())).toEqual(['1', '2']);
+    expect(descriptions).toHaveLength(0);
+  });
+
+  it('answers [] for a statement without rows', async () => {
+    expect(await queryRowBytes(client, 'sluice_test_none', 'SELECT 1::text WHERE false', [])).toEqual([]);
+  });
+
+  it('fails a value pg cannot send before sending the statement, once, and stays usable', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(queryRowBytes(client, 'sluice_test_cyclic', 'SELECT $1::text', [cyclic])).rejects.toThrow(/circular/i);
+    // Its statement was never parsed, so the same name still prepares and runs.
+    const [value] = await queryRowBytes(client, 'sluice_test_cyclic', 'SELECT $1::text', ['fine']);
+    expect(value!.toString()).toBe('fine');
+    // Reads as bytes still (a second answer to the failed run would have upset the count of byte reads).
+    const pipelined = await Promise.all([queryRowBytes(client, 'sluice_test_cyclic', 'SELECT $1::text', ['a']), client.query<{ t: string }>("SELECT 'b' AS t")]);
+    expect(Buffer.isBuffer(pipelined[0][0])).toBe(true);
+    expect(pipelined[1].rows).toEqual([{ t: 'b' }]);
+  });
+});
