@@ -181,9 +181,15 @@ export function createFastGraphQL(options: FastGraphQLOptions): (req: IncomingMe
       operation = document && getOperationAST(document, params.operationName);
       if (!document || !operation || operation.operation === 'subscription') return fallback(req, res, raw);
       if (operation.operation === 'mutation' && !schema.getMutationType()) return fallback(req, res, raw);
-      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], params.variables, { maxErrors: 1 });
-      if (coerced.errors) return fallback(req, res, raw);
-      variables = coerced.coerced;
+      const definitions = operation.variableDefinitions ?? [];
+      if (definitions.length === 0) {
+        // Nothing to coerce: graphql-js ignores variables an operation does not declare.
+        variables = {};
+      } else {
+        const coerced = getVariableValues(schema, definitions, params.variables, { maxErrors: 1 });
+        if (coerced.errors) return fallback(req, res, raw);
+        variables = coerced.coerced;
+      }
     } catch {
       // Bad JSON, a refused session, anything unexpected: the full pipeline answers it properly.
       return fallback(req, res, raw);

@@ -69,6 +69,8 @@ describe('the fast path', () => {
       { query: 'query ($skip: Boolean!) { note(order_by: {id: asc}) { id body @skip(if: $skip) ...F } } fragment F on note { owner }', variables: { skip: true } },
       { query: '{ note_aggregate { aggregate { count } } __typename n: __type(name: "note") { name } }' },
       { query: 'query A { a: note(limit: 1) { id } } query B { b: note(limit: 2) { id } }', operationName: 'B' },
+      // Variables the operation does not declare are ignored, as graphql-js does.
+      { query: '{ note(order_by: {id: asc}, limit: 2) { id } }', variables: { unused: 1, id: 'x' } },
     ];
     for (const body of cases) expect((await both(body)).fast).toBe(true);
   });
