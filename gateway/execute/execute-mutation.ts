@@ -293,10 +293,15 @@ export async function executeMutation(
       // goes out with them. Postgres answers a COMMIT of a failed transaction with ROLLBACK, so
       // either every field is written or none is, and the connection is left idle either way.
       const commit = fields.some(checksRows) ? undefined : client.query('COMMIT');
-      if (commit) open = false;
+      if (commit) {
+        open = false;
+        // Its failure is read below, possibly a tick after it arrives: not an unhandled rejection.
+        commit.catch(() => undefined);
+      }
       const settled = await Promise.allSettled([...opened, ...runs]);
       const failure = settled.find((result) => result.status === 'rejected');
       if (failure) {
+        // The COMMIT has then answered ROLLBACK (or failed): the connection is idle once it has.
         await commit?.catch(() => undefined);
         throw failure.reason;
       }
