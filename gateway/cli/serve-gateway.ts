@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { createPool } from '../database/create-pool.js';
+import { endPool } from '../database/end-pool.js';
 import { createGateway, type Gateway } from '../http/index.js';
 import { redactUrl } from '../logging/redact-url.js';
 
@@ -74,7 +75,7 @@ export async function serveGateway(config: Config & { databaseUrl: string }, log
       async close() {
         await drain(running.server, logger);
         await running.gateway.close();
-        await pool.end();
+        await endPool(pool);
       },
     };
   } catch (error) {
