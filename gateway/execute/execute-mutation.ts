@@ -281,7 +281,8 @@ export async function executeMutation(
     const fields = mutation.plan.rootFields;
     const statements = pipelinable(mutation);
     const answers: string[] = [];
-    let committed = false;
+    // The COMMIT sent with the writes, when one could be.
+    let commit: Promise<pg.QueryResult> | undefined;
     if (statements) {
       // Every field is one statement: they go out in the same round trip, in order. Postgres runs
       // them in order inside the transaction; once one fails, the rest fail unrun (the
@@ -292,7 +293,7 @@ export async function executeMutation(
       // Without a permission check to read, nothing is left to decide after the writes: COMMIT
       // goes out with them. Postgres answers a COMMIT of a failed transaction with ROLLBACK, so
       // either every field is written or none is, and the connection is left idle either way.
-      const commit = fields.some(checksRows) ? undefined : client.query('COMMIT');
+      commit = fields.some(checksRows) ? undefined : client.query('COMMIT');
       if (commit) {
         open = false;
         // Its failure is read below, possibly a tick after it arrives: not an unhandled rejection.
@@ -306,10 +307,6 @@ export async function executeMutation(
         throw failure.reason;
       }
       for (const result of settled.slice(opened.length)) answers.push((result as PromiseFulfilledResult<string>).value);
-      if (commit) {
-        await finishCommit(commit);
-        committed = true;
-      }
     } else {
       // A field needs JavaScript between its statements: the fields run one after another, once
       // BEGIN and the session setting have answered.
@@ -323,10 +320,8 @@ export async function executeMutation(
       if (i > 0) body += ',';
       body += `${JSON.stringify(field.alias)}:${field.kind === 'typename' ? JSON.stringify(field.typename) : answers[i]}`;
     }
-    if (!committed) {
-      open = false;
-      await finishCommit(client.query('COMMIT'));
-    }
+    open = false;
+    await finishCommit(commit ?? client.query('COMMIT'));
     return `${body}}`;
   } catch (error) {
     failed = true;
