@@ -7,6 +7,8 @@ import { workloads } from './workloads.js';
 export interface BenchSettings {
   readonly durationS: number;
   readonly warmupS: number;
+  /** BENCH_ROUNDS: times each workload and concurrency is measured on every side (combine-rounds.ts). */
+  readonly rounds: number;
   readonly concurrency: readonly number[];
   /** Workload names to run, in table order. */
   readonly workloads: readonly string[];
@@ -61,6 +63,7 @@ export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
   return {
     durationS: positive(env, 'BENCH_DURATION_S', 10, 600),
     warmupS: positive(env, 'BENCH_WARMUP_S', 2, 60),
+    rounds: integers(env, 'BENCH_ROUNDS', ['1'], 20)[0]!,
     concurrency,
     workloads: known.filter((name) => chosen.includes(name)),
     scales,

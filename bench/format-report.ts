@@ -4,6 +4,7 @@
  * at concurrency 32 checked against those rows. Numbers are rounded for reading, not for
  * comparison across machines (see README, "How to read the table").
  */
+import type { RoundRatio } from './combine-rounds.js';
 import type { LoadResult } from './load-job.js';
 import type { Machine } from './machine-info.js';
 
@@ -21,6 +22,7 @@ export interface ResultRow {
   readonly scale: number;
   readonly workload: string;
   readonly concurrency: number;
+  /** Each side's figures: the median over the rounds (combineRuns) when there were several. */
   readonly sluice: LoadResult;
   /** null when PostGraphile did not run. */
   readonly postgraphile: LoadResult | null;
@@ -31,6 +33,8 @@ export interface ResultRow {
   readonly rootFields: number;
   readonly kind: 'query' | 'mutation';
   readonly peakRssBytes: { readonly sluice: number; readonly postgraphile: number | null };
+  /** Sluice's throughput over each other side's, round by round; null where that side did not run. */
+  readonly ratios: { readonly postgraphile: RoundRatio | null; readonly raw: RoundRatio | null };
 }
 
 const na = 'n/a';
@@ -52,10 +56,11 @@ function errors(result: LoadResult | null): string {
   return result.warmupErrors > 0 ? `${result.errors} (+${result.warmupErrors})` : String(result.errors);
 }
 
-function ratio(a: LoadResult, b: LoadResult | null, percent: boolean): string {
-  if (!b || b.requestsPerSecond <= 0) return na;
-  const value = a.requestsPerSecond / b.requestsPerSecond;
-  return percent ? `${(100 * value).toFixed(0)} %` : `${value.toFixed(2)}×`;
+function ratio(value: RoundRatio | null, percent: boolean): string {
+  if (!value) return na;
+  const shown = (x: number): string => (percent ? `${(100 * x).toFixed(0)} %` : `${x.toFixed(2)}×`);
+  // Over several rounds, the range shows how far one round's ratio can be trusted.
+  return value.rounds > 1 ? `${shown(value.median)} (${shown(value.min)}–${shown(value.max)})` : shown(value.median);
 }
 
 function megabytes(bytes: number | null): string {
@@ -73,7 +78,7 @@ function resultTable(rows: readonly ResultRow[]): string[] {
       `| ${row.workload} | ${row.concurrency} | ${rate(sluice)} | ${fixed(sluice.p50Ms, 2)} | ${fixed(sluice.p99Ms, 2)} | ` +
         `${rate(peer)} | ${fixed(peer?.p50Ms, 2)} | ${fixed(peer?.p99Ms, 2)} | ` +
         `${rate(raw)} | ${fixed(raw?.p50Ms, 2)} | ${fixed(raw?.p99Ms, 2)} | ` +
-        `${ratio(sluice, peer, false)} | ${ratio(sluice, raw, true)} | ` +
+        `${ratio(row.ratios.postgraphile, false)} | ${ratio(row.ratios.raw, true)} | ` +
         `${errors(sluice)} / ${errors(peer)} / ${errors(raw)} | ` +
         `${fixed(row.statementsPerRequest.sluice, 2)} / ${fixed(row.statementsPerRequest.postgraphile, 2)} | ` +
         `${megabytes(row.peakRssBytes.sluice)} / ${megabytes(row.peakRssBytes.postgraphile)} |`,
@@ -97,11 +102,11 @@ function verdict(check: TargetCheck): string {
 
 function targetChecks(rows: readonly ResultRow[]): TargetCheck[] {
   const at = rows.filter((row) => row.concurrency === targetConcurrency);
-  const withPeer = at.filter((row) => row.postgraphile && row.postgraphile.requestsPerSecond > 0);
-  const times = (row: ResultRow): number => row.sluice.requestsPerSecond / row.postgraphile!.requestsPerSecond;
+  const withPeer = at.filter((row) => row.postgraphile && row.ratios.postgraphile);
+  const times = (row: ResultRow): number => row.ratios.postgraphile!.median;
   const reads = withPeer.filter((row) => row.kind === 'query');
   const wideAndNested = withPeer.filter((row) => ['wide_list', 'nested_2', 'nested_3'].includes(row.workload));
-  const floors = at.filter((row) => ['by_pk', 'filter_order_limit'].includes(row.workload) && row.raw && row.raw.requestsPerSecond > 0);
+  const floors = at.filter((row) => ['by_pk', 'filter_order_limit'].includes(row.workload) && row.ratios.raw);
   const counted = at.filter((row) => row.statementsPerRequest.sluice !== null);
   const p99 = withPeer.filter((row) => row.sluice.p99Ms !== null && row.postgraphile!.p99Ms !== null);
   return [
@@ -114,7 +119,7 @@ function targetChecks(rows: readonly ResultRow[]): TargetCheck[] {
     {
       target: 'Sluice ≥ 60 % of the raw-SQL floor on by_pk and filtered lists',
       results: floors.map((row) => {
-        const share = row.sluice.requestsPerSecond / row.raw!.requestsPerSecond;
+        const share = row.ratios.raw!.median;
         return { workload: row.workload, met: share >= 0.6, figure: `${(100 * share).toFixed(0)} %` };
       }),
     },
@@ -164,7 +169,17 @@ export function formatReport(machine: MachineInfo, rows: readonly ResultRow[], d
       'raw SQL runs the statements Sluice generated, with the same parameters, on a pg.Pool of the same size (named prepared statements): the floor. ' +
       'Sluice / PostGraphile is the throughput ratio (above 1× Sluice is faster); Sluice / raw is Sluice\'s share of the floor. ' +
       'Peak RSS: Sluice runs inside the harness process (included); PostGraphile is its own process. See bench/README.md for caveats.',
-    '',
   );
+  const rounds = Math.max(...rows.map((row) => row.ratios.postgraphile?.rounds ?? row.ratios.raw?.rounds ?? 1));
+  if (rounds > 1) {
+    lines.push(
+      '',
+      `Rounds: every workload and concurrency ran ${rounds} times on each side, the sides taking turns. ` +
+        'req/s, p50 and p99 are the medians over the rounds, errors their sum and peak RSS their maximum. ' +
+        'A ratio is taken within each round (runs seconds apart) and shown as the median of those, with the lowest and highest in brackets; ' +
+        'it can differ a little from the quotient of the two medians. The targets are judged on the medians.',
+    );
+  }
+  lines.push('');
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ import { createLogger } from '../gateway/logging/index.js';
 import { readBenchSettings, type BenchSettings } from './bench-settings.js';
 import { createBenchSession } from './bench-session.js';
 import { checkWorkload, type AnswerShape } from './check-workload.js';
+import { combineRuns, roundOrder, roundRatio } from './combine-rounds.js';
 import { createStatementCounter, type StatementCounter } from './count-statements.js';
 import { formatReport, type ResultRow } from './format-report.js';
 import { growChinook } from './grow-chinook.js';
@@ -47,7 +48,7 @@ function sluiceVariant(): string {
 }
 
 function deadlineMs(s: BenchSettings): number {
-  const runsPerScale = s.workloads.length * s.concurrency.length * (s.postgraphile ? 3 : 2);
+  const runsPerScale = s.workloads.length * s.concurrency.length * (s.postgraphile ? 3 : 2) * s.rounds;
   const perRun = (s.warmupS + s.durationS) * 1000 + 15_000;
   return startupAllowanceMs + s.scales.length * runsPerScale * perRun + Math.max(...s.scales) * growAllowanceMsPerCopy;
 }
@@ -81,6 +82,9 @@ interface Sides {
   /** undefined when PostGraphile did not start (the reason is in the report). */
   readonly peer: RunningPostGraphile | undefined;
 }
+
+type Side = 'sluice' | 'postgraphile' | 'raw';
+const sideNames: Record<Side, string> = { sluice: 'Sluice', postgraphile: 'PostGraphile', raw: 'raw SQL' };
 
 function reportErrors(side: string, result: LoadResult | null): void {
   if (result?.firstError) log(`  ${side} error (${result.errors + result.warmupErrors} in all): ${result.firstError}`);
@@ -139,27 +143,45 @@ async function measureWorkload(sides: Sides, workload: Workload, scale: number, 
   for (const concurrency of settings.concurrency) {
     const base = { concurrency, warmupMs: settings.warmupS * 1000, durationMs: settings.durationS * 1000, requestTimeoutMs: settings.requestTimeoutMs };
     const graphql = (url: string, dialect: Dialect): LoadTarget => ({ kind: 'graphql', url, workloads: [name], dialect, scale, httpClient: settings.httpClient });
-    process.stderr.write(`bench: ×${scale} ${name} at concurrency ${concurrency}: Sluice`);
-    const profile = settings.cpuProfile ? await startCpuProfile() : undefined;
-    const { result: sluiceResult, peakRss: sluicePeak } = await runWithRss({ ...base, target: graphql(sluice.graphqlUrl, 'sluice') });
-    if (profile) {
-      const summary = await profile.stop(`sluice-x${scale}-${name}-c${concurrency}`);
-      await writeFile(summary.path.replace(/\.cpuprofile$/, '.md'), `${summary.lines.join('\n')}\n`);
-      process.stderr.write(`\nbench:   CPU profile written to ${summary.path}; top code areas:\n${summary.lines.slice(0, 10).join('\n')}\n`);
+    const runs: Record<Side, LoadResult[]> = { sluice: [], postgraphile: [], raw: [] };
+    const peaks: Record<'sluice' | 'postgraphile', number[]> = { sluice: [], postgraphile: [] };
+    const measure: Record<Side, () => Promise<void>> = {
+      sluice: async () => {
+        // Profiling costs throughput, so only the first round is profiled.
+        const profile = settings.cpuProfile && runs.sluice.length === 0 ? await startCpuProfile() : undefined;
+        const { result, peakRss } = await runWithRss({ ...base, target: graphql(sluice.graphqlUrl, 'sluice') });
+        runs.sluice.push(result);
+        peaks.sluice.push(peakRss);
+        if (profile) {
+          const summary = await profile.stop(`sluice-x${scale}-${name}-c${concurrency}`);
+          await writeFile(summary.path.replace(/\.cpuprofile$/, '.md'), `${summary.lines.join('\n')}\n`);
+          process.stderr.write(`\nbench:   CPU profile written to ${summary.path}; top code areas:\n${summary.lines.slice(0, 10).join('\n')}\n`);
+        }
+      },
+      postgraphile: async () => {
+        const { result, peakRss } = await runWithRss({ ...base, target: graphql(peer!.graphqlUrl, 'postgraphile') }, peer!.pid);
+        runs.postgraphile.push(result);
+        peaks.postgraphile.push(peakRss);
+      },
+      raw: async () => {
+        runs.raw.push(await runLoad({ ...base, target: { kind: 'sql', url: postgres.url, poolMax: sluice.poolMax, statementTimeoutMs: sluice.statementTimeoutMs, statements } }));
+      },
+    };
+    const sides: Side[] = ['sluice', ...(peer ? (['postgraphile'] as const) : []), ...(statements.length > 0 ? (['raw'] as const) : [])];
+    for (let round = 0; round < settings.rounds; round++) {
+      const roundLabel = settings.rounds > 1 ? ` (round ${round + 1} of ${settings.rounds})` : '';
+      process.stderr.write(`bench: ×${scale} ${name} at concurrency ${concurrency}${roundLabel}: `);
+      const order = roundOrder(sides, round);
+      for (const [i, side] of order.entries()) {
+        process.stderr.write(`${i > 0 ? ', ' : ''}${sideNames[side]}`);
+        await measure[side]();
+      }
+      const figures = sides.map((side) => `${sideNames[side]} ${Math.round(runs[side].at(-1)!.requestsPerSecond)}`).join(' / ');
+      process.stderr.write(`: ${figures} req/s\n`);
     }
-    let peerResult: LoadResult | null = null;
-    let peerPeak: number | null = null;
-    if (peer) {
-      process.stderr.write(', PostGraphile');
-      ({ result: peerResult, peakRss: peerPeak } = await runWithRss({ ...base, target: graphql(peer.graphqlUrl, 'postgraphile') }, peer.pid));
-    }
-    let raw: LoadResult | null = null;
-    if (statements.length > 0) {
-      process.stderr.write(', raw SQL');
-      raw = await runLoad({ ...base, target: { kind: 'sql', url: postgres.url, poolMax: sluice.poolMax, statementTimeoutMs: sluice.statementTimeoutMs, statements } });
-    }
-    const figures = [sluiceResult, peerResult, raw].map((r) => (r ? String(Math.round(r.requestsPerSecond)) : '-')).join(' / ');
-    process.stderr.write(`: ${figures} req/s\n`);
+    const sluiceResult = combineRuns(runs.sluice);
+    const peerResult = runs.postgraphile.length > 0 ? combineRuns(runs.postgraphile) : null;
+    const raw = runs.raw.length > 0 ? combineRuns(runs.raw) : null;
     reportErrors('Sluice', sluiceResult);
     reportErrors('PostGraphile', peerResult);
     reportErrors('raw SQL', raw);
@@ -173,7 +195,8 @@ async function measureWorkload(sides: Sides, workload: Workload, scale: number, 
       statementsPerRequest,
       rootFields: workload.rootFields,
       kind: workload.kind,
-      peakRssBytes: { sluice: sluicePeak, postgraphile: peerPeak },
+      peakRssBytes: { sluice: Math.max(...peaks.sluice), postgraphile: peaks.postgraphile.length > 0 ? Math.max(...peaks.postgraphile) : null },
+      ratios: { postgraphile: peer ? roundRatio(runs.sluice, runs.postgraphile) : null, raw: raw ? roundRatio(runs.sluice, runs.raw) : null },
     });
   }
   return rows;
@@ -218,7 +241,8 @@ async function main(): Promise<void> {
       postgraphile: peerLine,
       data,
       settings:
-        `${settings.durationS} s measured after ${settings.warmupS} s warm-up per run, concurrency ${settings.concurrency.join('/')}, ` +
+        `${settings.durationS} s measured after ${settings.warmupS} s warm-up per run, ` +
+        `${settings.rounds > 1 ? `${settings.rounds} rounds (sides taking turns), ` : ''}concurrency ${settings.concurrency.join('/')}, ` +
         `pool ${settings.poolMax} connections (Sluice, PostGraphile and raw SQL alike), client in a separate process, all on 127.0.0.1` +
         sluiceVariant(),
       statementCounting: postgres.statementStats
