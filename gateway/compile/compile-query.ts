@@ -22,7 +22,10 @@ export interface CompiledQuery {
  * the network nor a busy event loop inflates it: admission uses it to tell cheap statements,
  * which may share a connection, from costly ones.
  */
-const executionTime = sql`round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text`;
+// The cast to bigint rounds. Not `round()`: `round(numeric)` is an SQL-language function, which
+// the planner inlines afresh at each planning, and a statement Postgres plans for its parameters
+// on every run (a filter with a limit, say) paid about 25 µs a run for it (measured on PG17).
+const executionTime = sql`(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text`;
 
 function compileRootField(field: RootField, context: CompileContext): Sql | null {
   switch (field.kind) {

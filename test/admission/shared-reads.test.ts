@@ -126,7 +126,7 @@ describe('runStatement on a shared connection', () => {
   // Column 0: the backend that ran it and the parameter; column 1: Postgres's own microseconds.
   const text =
     `SELECT pg_backend_pid() || ':' || (10 / $1::int)::text AS "0", ` +
-    `round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1"`;
+    `(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1"`;
   const statement = (timing: StatementTiming) => ({ name: 'sluice_test_shared', text, timing, timingColumn: 1 });
   const run = (timing: StatementTiming, divisor: number) => runStatement(admission, 'user', statement(timing), [divisor], '$');
 
