@@ -34,7 +34,12 @@ export interface ResultRow {
   readonly kind: 'query' | 'mutation';
   readonly peakRssBytes: { readonly sluice: number; readonly postgraphile: number | null };
   /** Sluice's throughput over each other side's, round by round; null where that side did not run. */
-  readonly ratios: { readonly postgraphile: RoundRatio | null; readonly raw: RoundRatio | null };
+  readonly ratios: {
+    readonly postgraphile: RoundRatio | null;
+    readonly raw: RoundRatio | null;
+    /** The floor's throughput over PostGraphile's: the most any gateway sending this SQL could reach. */
+    readonly floorOverPostgraphile: RoundRatio | null;
+  };
 }
 
 const na = 'n/a';
@@ -110,7 +115,15 @@ function targetChecks(rows: readonly ResultRow[]): TargetCheck[] {
   const counted = at.filter((row) => row.statementsPerRequest.sluice !== null);
   const p99 = withPeer.filter((row) => row.sluice.p99Ms !== null && row.postgraphile!.p99Ms !== null);
   return [
-    { target: 'throughput ≥ 1.5× PostGraphile on every read workload', results: reads.map((row) => ({ workload: row.workload, met: times(row) >= 1.5, figure: `${times(row).toFixed(2)}×` })) },
+    {
+      target: 'throughput ≥ 1.5× PostGraphile on every read workload',
+      results: reads.map((row) => {
+        const met = times(row) >= 1.5;
+        // A miss also shows how far the floor itself is ahead of PostGraphile: the ceiling for Sluice.
+        const floor = row.ratios.floorOverPostgraphile;
+        return { workload: row.workload, met, figure: `${times(row).toFixed(2)}×${!met && floor ? ` (floor ${floor.median.toFixed(2)}×)` : ''}` };
+      }),
+    },
     { target: 'throughput ≥ 3× PostGraphile on wide and nested', results: wideAndNested.map((row) => ({ workload: row.workload, met: times(row) >= 3, figure: `${times(row).toFixed(2)}×` })) },
     {
       target: "p99 lower than PostGraphile's",

@@ -196,7 +196,11 @@ async function measureWorkload(sides: Sides, workload: Workload, scale: number, 
       rootFields: workload.rootFields,
       kind: workload.kind,
       peakRssBytes: { sluice: Math.max(...peaks.sluice), postgraphile: peaks.postgraphile.length > 0 ? Math.max(...peaks.postgraphile) : null },
-      ratios: { postgraphile: peer ? roundRatio(runs.sluice, runs.postgraphile) : null, raw: raw ? roundRatio(runs.sluice, runs.raw) : null },
+      ratios: {
+        postgraphile: peer ? roundRatio(runs.sluice, runs.postgraphile) : null,
+        raw: raw ? roundRatio(runs.sluice, runs.raw) : null,
+        floorOverPostgraphile: peer && raw ? roundRatio(runs.raw, runs.postgraphile) : null,
+      },
     });
   }
   return rows;
