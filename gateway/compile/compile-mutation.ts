@@ -160,9 +160,10 @@ export function compileDeleteDml(name: QualifiedNameLike, whereExp: BoolExp, con
 export function compileUpdateStatement(step: UpdateStep, output: MutationOutput, context: CompileContext): Sql {
   const target = context.nextAlias();
   if (step.operations.length === 0) {
-    // Nothing to set: Hasura answers with the matching rows and changes nothing.
-    const where = compileBoolExp(step.where, { alias: target }, context);
-    return withOutput(sql`SELECT ${ident(target)}.* FROM ${table(step.table)} AS ${ident(target)} WHERE ${where}`, output, context, false, true);
+    // Nothing to set (an empty `_set`, no preset): nothing is written, so nothing comes back, as
+    // Hasura answers it: affected_rows 0 and returning [] (and null for `_by_pk`, where Hasura
+    // gives an empty object, which is not a valid answer to the fields asked for).
+    return withOutput(sql`SELECT ${ident(target)}.* FROM ${table(step.table)} AS ${ident(target)} WHERE false`, output, context);
   }
   const set = join(step.operations.map((op) => setItem(op, target)));
   const where = compileBoolExp(step.where, { alias: target }, context);
@@ -187,9 +188,9 @@ const checkName = '__sluice_check';
  * The statement's single row: the answer as JSON text, and whether every written row passed
  * the permission check (the executor raises `permission-error` and rolls back when not).
  */
-function withOutput(dml: Sql, output: MutationOutput, context: CompileContext, hasCheck = false, noRowsChanged = false): Sql {
+function withOutput(dml: Sql, output: MutationOutput, context: CompileContext, hasCheck = false): Sql {
   const rows = ident(cte);
-  const affected = noRowsChanged ? sql`0` : sql`(SELECT count(*) FROM ${rows})::int`;
+  const affected = sql`(SELECT count(*) FROM ${rows})::int`;
   const passed = hasCheck ? sql`(SELECT coalesce(bool_and(${ident(checkName)}), true) FROM ${rows})` : sql`true`;
   return sql`WITH ${rows} AS (${dml}) SELECT (${compileMutationOutput(output, rows, affected, context)})::text, ${passed}`;
 }

@@ -144,6 +144,17 @@ describe('update_<t>', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('writes nothing and answers nothing for an empty _set, as Hasura does, also with relationships in returning', async () => {
+    const before = await snapshot();
+    const data = dataOf(
+      await g.graphql('mutation U($set: account_set_input!) { update_account(where: {id: {_eq: 1}}, _set: $set) { affected_rows returning { id entries { id } } } }', { set: {} }),
+    );
+    expect(data.update_account).toEqual({ affected_rows: 0, returning: [] });
+    const many = dataOf(await g.graphql('mutation { update_account_many(updates: [{where: {id: {_eq: 1}}, _set: {}}]) { affected_rows returning { id } } }'));
+    expect(many.update_account_many).toEqual([{ affected_rows: 0, returning: [] }]);
+    expect(await snapshot()).toBe(before);
+  });
+
   it('filters the rows to update through a relationship', async () => {
     const data = dataOf(await g.graphql('mutation { update_entry(where: {account: {name: {_eq: "one"}}}, _inc: {amount: 100}) { affected_rows } }'));
     expect(data.update_entry).toEqual({ affected_rows: 2 });
@@ -170,6 +181,13 @@ describe('update_<t>_by_pk', () => {
     const [row] = await rows('SELECT id, name, balance FROM account WHERE id = 3');
     expect(row).toEqual({ id: 3, name: 'drei', balance: 57 });
     expect(data.update_account_by_pk).toEqual(row);
+  });
+
+  it('answers null and changes nothing for an empty _set', async () => {
+    const before = await snapshot();
+    const data = dataOf(await g.graphql('mutation { update_account_by_pk(pk_columns: {id: 1}, _set: {}) { id name } }'));
+    expect(data.update_account_by_pk).toBeNull();
+    expect(await snapshot()).toBe(before);
   });
 
   it('answers null and changes nothing when no row has the key', async () => {
