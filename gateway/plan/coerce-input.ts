@@ -64,7 +64,7 @@ export function coerceInput(
   }
   if (node.kind === Kind.NULL) return { kind: 'null' };
   if (type instanceof GraphQLList) {
-    if (node.kind !== Kind.LIST) return { kind: 'list', items: [coerceInput(node, type.ofType, variables, path, inlined)], source: null };
+    if (node.kind !== Kind.LIST) return { kind: 'list', items: [coerceInput(node, type.ofType, variables, path, inlined)], source: null, single: true };
     return { kind: 'list', items: node.values.map((item, i) => coerceInput(item, type.ofType, variables, `${path}[${i}]`, inlined)), source: null };
   }
   if (type instanceof GraphQLInputObjectType) {

@@ -10,8 +10,11 @@ import type { ParamSource } from './ir.js';
 export type InputTree =
   | { readonly kind: 'null' }
   | { readonly kind: 'object'; readonly typeName: string; readonly fields: readonly (readonly [string, InputTree])[] }
-  /** `source` is set when the whole list came from one variable (then it binds as one array). */
-  | { readonly kind: 'list'; readonly items: readonly InputTree[]; readonly source: ParamSource | null }
+  /**
+   * `source` is set when the whole list came from one variable (then it binds as one array).
+   * `single`: one value was given where the list was expected (GraphQL coerces it to a list of one).
+   */
+  | { readonly kind: 'list'; readonly items: readonly InputTree[]; readonly source: ParamSource | null; readonly single?: true }
   | { readonly kind: 'enum'; readonly value: unknown; readonly name: string }
   | { readonly kind: 'scalar'; readonly type: GraphQLScalarType; readonly value: unknown; readonly source: ParamSource };
 

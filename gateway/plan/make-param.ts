@@ -20,7 +20,19 @@ export function columnParam(tree: InputTree, column: ResolvedColumn, path: strin
 /** A parameter holding a list of values of a column's scalar type (`_in`, array columns). */
 export function columnArrayParam(tree: InputTree, column: ResolvedColumn, path: string): Param {
   const type = column.scalarPgType;
-  return { kind: 'param', source: listSource(tree), pgType: { schema: type.schema, name: type.name }, array: true, encoding: encodingOf(type), path };
+  return { kind: 'param', source: arrayLiteralSource(tree, column) ?? listSource(tree), pgType: { schema: type.schema, name: type.name }, array: true, encoding: encodingOf(type), path };
+}
+
+/**
+ * A string written in the document for an array column (`emails: "{a@x.io,b@x.io}"`) is a
+ * Postgres array literal, as in Hasura, whose array columns predate GraphQL lists: it is bound as
+ * it is and Postgres parses it with the array type's input function. A list, a single value for
+ * `_in`, and variables (graphql-js has already made a string a list of one) stay lists.
+ */
+function arrayLiteralSource(tree: InputTree, column: ResolvedColumn): ParamSource | undefined {
+  if (!column.isArray || tree.kind !== 'list' || !tree.single) return undefined;
+  const item = tree.items[0];
+  return item?.kind === 'scalar' && typeof item.value === 'string' ? item.source : undefined;
 }
 
 /** A parameter of a named type (`text`, `lquery`, …), single or array. */

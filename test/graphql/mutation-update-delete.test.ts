@@ -155,6 +155,35 @@ describe('update_<t>', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('reads a string given for an array column as a Postgres array literal, as Hasura does', async () => {
+    const literal = dataOf(await g.graphql('mutation { update_account_by_pk(pk_columns: {id: 1}, _set: {tags: "{a,\\"b c\\"}"}) { tags } }'));
+    expect(literal.update_account_by_pk).toEqual({ tags: ['a', 'b c'] });
+    // A list stays a list: its one item is the text "{x}", not a literal.
+    const list = dataOf(await g.graphql('mutation { update_account_by_pk(pk_columns: {id: 1}, _set: {tags: ["{x}"]}) { tags } }'));
+    expect(list.update_account_by_pk).toEqual({ tags: ['{x}'] });
+    expect(await rows('SELECT tags FROM account WHERE id = 1')).toEqual([{ tags: ['{x}'] }]);
+    // A variable is coerced by GraphQL's rules before Sluice sees it: a string is a list of one.
+    const query = 'mutation T($t: [String!]) { update_account_by_pk(pk_columns: {id: 2}, _set: {tags: $t}) { tags } }';
+    expect(dataOf(await g.graphql(query, { t: ['r', 's'] })).update_account_by_pk).toEqual({ tags: ['r', 's'] });
+    expect(dataOf(await g.graphql(query, { t: 'p' })).update_account_by_pk).toEqual({ tags: ['p'] });
+    const inserted = dataOf(await g.graphql('mutation { insert_account_one(object: {id: 5, name: "five", tags: "{u,v}"}) { tags } }'));
+    expect(inserted.insert_account_one).toEqual({ tags: ['u', 'v'] });
+  });
+
+  it('refuses a string that is not an array literal for an array column, writing nothing', async () => {
+    const before = await snapshot();
+    const result = await g.graphql('mutation { update_account_by_pk(pk_columns: {id: 1}, _set: {tags: "not a literal"}) { tags } }');
+    expect(result.status).toBe(200);
+    expect(errorOf(result).extensions.code).toBe('data-exception');
+    expect(errorOf(result).message).toMatch(/malformed array literal/);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('still reads a single value for _in as a list of one', async () => {
+    const data = dataOf(await g.graphql('mutation { update_account(where: {name: {_in: "two"}}, _inc: {balance: 1}) { returning { id balance } } }'));
+    expect(data.update_account).toEqual({ returning: [{ id: 2, balance: 201 }] });
+  });
+
   it('filters the rows to update through a relationship', async () => {
     const data = dataOf(await g.graphql('mutation { update_entry(where: {account: {name: {_eq: "one"}}}, _inc: {amount: 100}) { affected_rows } }'));
     expect(data.update_entry).toEqual({ affected_rows: 2 });
