@@ -3,6 +3,7 @@ import type { Admission } from '../admission/index.js';
 import { GatewayError } from '../errors/index.js';
 import { planContextOf } from '../execute/execute-query.js';
 import { planQuery } from '../plan/index.js';
+import { readBackendOnlyHeader } from '../session/index.js';
 import { explainQuery, type ExplainedField } from './explain-query.js';
 import type { ExplainRequest } from './parse-explain-request.js';
 
@@ -28,7 +29,7 @@ function validationFailed(message: string, path: string): GatewayError {
 export async function explainGraphQL(request: ExplainRequest, callerRole: string, deps: ExplainDependencies): Promise<ExplainedField[]> {
   const role = request.user['x-hasura-role'] ?? 'admin';
   const session = { ...request.user, 'x-hasura-role': role };
-  const backendOnly = request.user['x-hasura-use-backend-only-permissions']?.toLowerCase() === 'true';
+  const backendOnly = readBackendOnlyHeader(request.user['x-hasura-use-backend-only-permissions']);
   const schema = deps.schemaFor(role, backendOnly);
   let document: DocumentNode;
   try {

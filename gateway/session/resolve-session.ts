@@ -1,6 +1,7 @@
 import type { RequestHeaders } from './request-headers.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../errors/index.js';
+import { readBackendOnlyHeader } from './read-backend-only-header.js';
 
 export interface Session {
   readonly role: string;
@@ -58,7 +59,9 @@ export function resolveSession(headers: RequestHeaders, options: SessionOptions)
     }
   }
   const role = variables['x-hasura-role'] ?? 'admin';
-  // `backend_only` permissions need the admin secret itself, not just the header (Hasura §8).
-  const backendOnly = options.adminSecret !== undefined && variables['x-hasura-use-backend-only-permissions']?.toLowerCase() === 'true';
+  // `backend_only` permissions need the admin secret itself, not just the header (Hasura §8). The
+  // header is read (and a value that is not a boolean refused, as Hasura does) on every trusted request.
+  const asksBackendOnly = readBackendOnlyHeader(variables['x-hasura-use-backend-only-permissions']);
+  const backendOnly = options.adminSecret !== undefined && asksBackendOnly;
   return { role, variables: { ...variables, 'x-hasura-role': role }, isAdmin: role === 'admin', backendOnly };
 }
