@@ -17,7 +17,11 @@ function planOnConflict(tree: InputTree | undefined, type: GraphQLInputObjectTyp
   const info = target.table.info;
   const constraint = [...(info.primaryKey ? [info.primaryKey] : []), ...info.uniqueConstraints].find((c) => c.name === name);
   if (!constraint) throw validationError(`${path}.constraint`, `unknown constraint "${name}"`);
-  const updateColumns = listItems(fieldOf(tree, 'update_columns')).flatMap((item) => (item.kind === 'enum' && item.value !== '_PLACEHOLDER' ? [String(item.value)] : []));
+  const updateItems = listItems(fieldOf(tree, 'update_columns'));
+  // The placeholder only keeps an empty enum valid GraphQL (no column is updatable); Hasura
+  // refuses it as a column, rather than reading it as "update nothing".
+  if (updateItems.some((item) => item.kind === 'enum' && item.value === '_PLACEHOLDER')) throw validationError(path, 'erroneous column name');
+  const updateColumns = updateItems.flatMap((item) => (item.kind === 'enum' ? [String(item.value)] : []));
   const whereTree = fieldOf(tree, 'where');
   const whereField = type.getFields().where;
   const where = whereTree && whereTree.kind !== 'null' && whereField ? planBoolExp(whereTree, getNamedType(whereField.type) as GraphQLInputObjectType, `${path}.where`) : null;
