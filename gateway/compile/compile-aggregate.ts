@@ -5,6 +5,7 @@ import { compileRows } from './compile-rows.js';
 import { compileJsonList, compileRowJson } from './compile-fields.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
 import { compileBoolExp } from './compile-bool-exp.js';
+import { aggregateReadColumns, readColumns } from './read-columns.js';
 
 function compileFunction(field: AggregateFunctionField, alias: string, context: CompileContext): Sql {
   switch (field.kind) {
@@ -36,7 +37,7 @@ function compileFunction(field: AggregateFunctionField, alias: string, context: 
 export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; outer: string } | null, context: CompileContext): Sql {
   // A role's row limit caps the nodes it sees, not what it counts (Hasura's agg_perm semantics).
   const capped = aggregate.rows.permissionLimit !== null;
-  const rows = compileRows(capped ? { ...aggregate.rows, permissionLimit: null } : aggregate.rows, correlation, context);
+  const rows = compileRows(capped ? { ...aggregate.rows, permissionLimit: null } : aggregate.rows, correlation, context, aggregateReadColumns(aggregate));
   const alias = rows.alias;
   // Each uncapped `nodes` reads the aggregate's own rows, so its record joins that FROM (one
   // record per row: the count is unchanged).
@@ -49,7 +50,7 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
         return [field.alias, compileJsonObject(field.fields.map((fn) => [fn.alias, compileFunction(fn, alias, context)] as const))] as const;
       case 'nodes': {
         if (capped) {
-          const nodes = compileRows(aggregate.rows, correlation, context);
+          const nodes = compileRows(aggregate.rows, correlation, context, readColumns(field.fields, aggregate.rows.orderBy));
           return [field.alias, compileJsonList(field.fields, nodes, context)] as const;
         }
         const order = rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;

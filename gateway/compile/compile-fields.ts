@@ -6,6 +6,8 @@ import { compileRows, type CompiledRows } from './compile-rows.js';
 import { compileAggregate } from './compile-aggregate.js';
 import { ident, join, sql, type Sql } from './sql.js';
 import { compileFunctionCall } from './compile-function-call.js';
+import { isSetBased } from './is-set-based.js';
+import { readColumns } from './read-columns.js';
 
 export function compileColumn(output: ColumnOutput, alias: string, context: CompileContext): Sql {
   let value = ident(alias, output.column);
@@ -48,8 +50,9 @@ export function compileRowJson(fields: readonly Field[], alias: string, context:
   const values = fields.map((field) => {
     if (parents === null || !isSetBased(field)) return compileField(field, alias, context);
     const joined = context.nextAlias();
-    const rows = compileRows(field.rows, { hop: field.hop, parents }, context);
-    const list = compileListSelect(field.fields, rows, context, field.hop.mapping.map((pair) => pair.to));
+    const keys = field.hop.mapping.map((pair) => pair.to);
+    const rows = compileRows(field.rows, { hop: field.hop, parents }, context, readColumns(field.fields, field.rows.orderBy, keys));
+    const list = compileListSelect(field.fields, rows, context, keys);
     const on = field.hop.mapping.map((pair, i) => sql`${ident(joined, groupKey(i))} = ${ident(alias, pair.from)}`);
     joins.push(sql` LEFT JOIN (${list}) AS ${ident(joined)} ON ${join(on, sql` AND `)}`);
     return sql`coalesce(${ident(joined, 'list')}, '[]'::json)`;
@@ -64,21 +67,6 @@ export function compileRowJson(fields: readonly Field[], alias: string, context:
   }
   const object = compileJsonObject(fields.map((field, i) => [field.alias, values[i]!] as const));
   return { element: object, object, lateral: join(joins, sql``) };
-}
-
-type ArrayRelationship = Extract<Field, { kind: 'array_relationship' }>;
-
-/**
- * An array relationship whose rows can be read for a whole list of parents at once: the rows
- * related to any parent, found through one array of keys, grouped by key and joined to the
- * parents. A limit, offset or `distinct_on` (the request's or the role's) applies to each
- * parent's rows on their own, and a set-returning function is called on each parent row, so
- * those keep the correlated subquery per parent.
- */
-function isSetBased(field: Field): field is ArrayRelationship {
-  if (field.kind !== 'array_relationship') return false;
-  const { rows, hop } = field;
-  return hop.mapping.length > 0 && !rows.limit && !rows.offset && !rows.distinctOn && rows.permissionLimit === null && !rows.fromCall;
 }
 
 /** Column names of a grouped list's key: fixed names, never request text. */
@@ -142,7 +130,7 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
       return sql`(SELECT ${row.object} FROM ${table} AS ${ident(inner)}${row.lateral} WHERE ${join(conditions, sql` AND `)} LIMIT 1)`;
     }
     case 'array_relationship': {
-      const rows = compileRows(field.rows, { hop: field.hop, outer: alias }, context);
+      const rows = compileRows(field.rows, { hop: field.hop, outer: alias }, context, readColumns(field.fields, field.rows.orderBy));
       return compileJsonList(field.fields, rows, context);
     }
     case 'array_aggregate':
@@ -153,7 +141,7 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
       return field.stringify ? sql`(${shown})::text` : shown;
     }
     case 'computed_table': {
-      const rows = compileRows(field.rows, { hop: null, outer: alias }, context);
+      const rows = compileRows(field.rows, { hop: null, outer: alias }, context, readColumns(field.fields, field.rows.orderBy));
       return compileJsonList(field.fields, rows, context);
     }
   }

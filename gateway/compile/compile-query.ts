@@ -3,6 +3,7 @@ import { createCompileContext, type CompileContext } from './compile-context.js'
 import { compileAggregate } from './compile-aggregate.js';
 import { compileJsonList, compileRowJson } from './compile-fields.js';
 import { compileRows } from './compile-rows.js';
+import { readColumns } from './read-columns.js';
 import { compileSql, ident, join, sql, type Sql } from './sql.js';
 import type { Param } from '../plan/ir.js';
 
@@ -30,11 +31,11 @@ const executionTime = sql`(extract(epoch FROM clock_timestamp() - statement_time
 function compileRootField(field: RootField, context: CompileContext): Sql | null {
   switch (field.kind) {
     case 'select': {
-      const rows = compileRows(field.rows, null, context);
+      const rows = compileRows(field.rows, null, context, readColumns(field.fields, field.rows.orderBy));
       return compileJsonList(field.fields, rows, context);
     }
     case 'select_one': {
-      const rows = compileRows(field.rows, null, context);
+      const rows = compileRows(field.rows, null, context, readColumns(field.fields, field.rows.orderBy));
       const row = compileRowJson(field.fields, rows.alias, context);
       return sql`(SELECT ${row.object} FROM ${rows.from} AS ${ident(rows.alias)}${row.lateral} LIMIT 1)`;
     }

@@ -7,12 +7,12 @@ import { constantParam } from './constant-param.js';
 import { compileFunctionCall } from './compile-function-call.js';
 
 export interface CompiledRows {
-  /** `(SELECT "_1".* … FROM "s"."t" AS "_1" WHERE … ORDER BY … LIMIT …)`, to alias as `alias`. */
+  /** `(SELECT "_1".* … FROM "s"."t" AS "_1" WHERE … ORDER BY … LIMIT …)`, to alias as `alias`; the columns asked for instead of `*` when given. */
   readonly from: Sql;
   readonly alias: string;
   /** The same ordering over the subquery's output, for `json_agg(… ORDER BY …)`. */
   readonly outerOrder: Sql | null;
-  /** The subquery's columns: every column of the table, in order. */
+  /** Every column of the table, in order (the subquery's own, unless fewer were asked for). */
   readonly columns: readonly string[];
 }
 
@@ -29,9 +29,10 @@ function direction(order: OrderBy): Sql {
 }
 
 /**
- * The rows of a table as a subquery: filtered, ordered, limited, with the table's columns only.
+ * The rows of a table as a subquery: filtered, ordered, limited, with the table's columns only:
+ * `read` of them (see read-columns.ts), or all when it is null or empty.
  */
-export function compileRows(rows: RowSource, correlation: Correlation | null, context: CompileContext): CompiledRows {
+export function compileRows(rows: RowSource, correlation: Correlation | null, context: CompileContext, read: readonly string[] | null = null): CompiledRows {
   const alias = context.nextAlias();
   const conditions: Sql[] = [];
   if (correlation?.hop) {
@@ -54,7 +55,7 @@ export function compileRows(rows: RowSource, correlation: Correlation | null, co
   }
 
   const distinct = rows.distinctOn ? sql`DISTINCT ON (${join(rows.distinctOn.map((c) => ident(alias, c)))}) ` : sql``;
-  const columns = sql`${ident(alias)}.*`;
+  const columns = read && read.length > 0 ? join(read.map((column) => ident(alias, column))) : sql`${ident(alias)}.*`;
   const where = conditions.length > 0 ? sql` WHERE ${join(conditions, sql` AND `)}` : sql``;
   const orderBy = innerOrder.length > 0 ? sql` ORDER BY ${join(innerOrder)}` : sql``;
   const limit = compileLimit(rows);

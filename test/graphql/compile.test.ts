@@ -80,7 +80,7 @@ describe('compileQuery', () => {
     // Keys that are the schema's field names name the columns of a LATERAL record.
     expect(compiled.text).toBe(
       'SELECT ((SELECT coalesce(json_agg("_1".*), \'[]\'::json) ' +
-        'FROM (SELECT "_0".* FROM "public"."author" AS "_0") AS "_0" ' +
+        'FROM (SELECT "_0"."id", "_0"."name" FROM "public"."author" AS "_0") AS "_0" ' +
         'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"))::text AS "0", ' +
         '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1"',
     );
@@ -91,6 +91,27 @@ describe('compileQuery', () => {
     const expected = (await db.pool.query('SELECT id, name FROM author')).rows;
     expect(data.author).toEqual(expect.arrayContaining(expected));
     expect(data.author).toHaveLength(expected.length);
+  });
+
+  it('selects only the columns the query around the rows reads, and every column when it needs the whole row', async () => {
+    // The order key is read again outside, for json_agg's ORDER BY.
+    const ordered = compile('{ author(order_by: {name: desc}) { id } }');
+    expect(ordered.text).toContain('FROM (SELECT "_0"."id", "_0"."name" FROM "public"."author" AS "_0" ORDER BY');
+    expect(await run(ordered)).toEqual({ author: [{ id: 3 }, { id: 2 }, { id: 1 }] });
+
+    // An object relationship is joined on the row's key column.
+    const joined = compile('{ article(order_by: {id: asc}, limit: 2) { title author { name } } }');
+    expect(joined.text).toContain('FROM (SELECT "_0"."title", "_0"."author_id", "_0"."id" FROM "public"."article" AS "_0" ORDER BY');
+    expect(await run(joined)).toEqual({ article: [{ title: 'A1', author: { name: 'Ann' } }, { title: 'A2', author: { name: 'Ann' } }] });
+
+    const aggregate = compile('{ article_aggregate { aggregate { count max { id } } } }');
+    expect(aggregate.text).toContain('FROM (SELECT "_0"."id" FROM "public"."article" AS "_0") AS "_0"');
+    expect(await run(aggregate)).toEqual({ article_aggregate: { aggregate: { count: 3, max: { id: 12 } } } });
+
+    // count(distinct: true) of no column compares whole rows: they keep every column.
+    const distinct = compile('{ article_aggregate { aggregate { count(distinct: true) } } }');
+    expect(distinct.text).toContain('FROM (SELECT "_0".* FROM "public"."article" AS "_0") AS "_0"');
+    expect(await run(distinct)).toEqual({ article_aggregate: { aggregate: { count: 3 } } });
   });
 
   it('reads a record as a whole row even when a field has the name of its SQL alias', async () => {
