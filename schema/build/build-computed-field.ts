@@ -7,7 +7,7 @@ import {
 } from 'graphql';
 import type { ResolvedComputedField } from '../resolve/index.js';
 import type { OutputFieldSpec, SelectAccess } from './field-spec.js';
-import type { BuildContext } from './build-context.js';
+import { hasReadableFields, type BuildContext } from './build-context.js';
 import { buildObjectType } from './build-object-type.js';
 import { buildSelectArgs } from './build-select-args.js';
 
@@ -42,7 +42,7 @@ export function buildComputedField(context: BuildContext, field: ResolvedCompute
     };
   }
   const target: SelectAccess | undefined = context.accessFor(field.returns.target);
-  if (!target || target.columns.size === 0) return undefined;
+  if (!target || !hasReadableFields(context, target)) return undefined;
   return {
     type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(buildObjectType(context, target)))),
     description: field.description,

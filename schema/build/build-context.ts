@@ -31,9 +31,25 @@ export function visibleColumns(access: SelectAccess): ResolvedColumn[] {
   return access.table.columns.filter((c) => access.columns.has(c.name));
 }
 
-/** The computed fields a role may read (all of them for admin). */
+/**
+ * The computed fields a role may read (all of them for admin): the scalar ones its permission
+ * lists, and every one returning rows of a table, which is then read under the role's select
+ * permission on that table, as in Hasura, whose permissions of such fields are "auto-derived
+ * from the permissions on its returning table" (a role without one does not get the field).
+ */
 export function visibleComputedFields(access: SelectAccess): ResolvedTable['computedFields'] {
-  return access.table.computedFields.filter((f) => !access.computedFields || access.computedFields.has(f.name));
+  return access.table.computedFields.filter((f) => !access.computedFields || f.returns.kind === 'table' || access.computedFields.has(f.name));
+}
+
+/**
+ * Whether the role can select rows of the table at all: their object type needs a field, so a
+ * column or a computed field it may read. A permission of `columns: []` with a scalar computed
+ * field exposes the table, as in Hasura. A table computed field counts when the role may read a
+ * column of the table it returns (one level deep, so a function returning its own table ends).
+ */
+export function hasReadableFields(context: Pick<BuildContext, 'accessFor'>, access: SelectAccess): boolean {
+  if (access.columns.size > 0) return true;
+  return visibleComputedFields(access).some((f) => f.returns.kind === 'scalar' || (context.accessFor(f.returns.target)?.columns.size ?? 0) > 0);
 }
 
 /** Scalar computed fields without arguments of their own: these can also filter and sort. */

@@ -10,7 +10,7 @@ import {
 import type { ResolvedSchema } from '../resolve/index.js';
 import type { OutputFieldSpec, RoleAccess } from './field-spec.js';
 import { buildMutationRoot } from './build-mutation-root.js';
-import type { BuildContext } from './build-context.js';
+import { hasReadableFields, type BuildContext } from './build-context.js';
 import { ScalarTypes } from './scalar-types.js';
 import { TypeCache } from './type-cache.js';
 import { buildObjectType, columnOutputType } from './build-object-type.js';
@@ -68,7 +68,7 @@ export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess)
     const tableAccess = access.select.get(table.key);
     if (!tableAccess) continue;
     const roots = table.rootFields;
-    const readable = tableAccess.columns.size > 0;
+    const readable = hasReadableFields(context, tableAccess);
     const allowed = (kind: string) => (kind === 'select_aggregate' || readable) && (!tableAccess.rootFields || tableAccess.rootFields.has(kind));
     const objectType = readable ? buildObjectType(context, tableAccess) : undefined;
     if (objectType && allowed('select')) fields[roots.select.name] = {
@@ -103,7 +103,7 @@ export function buildGraphQLSchema(resolved: ResolvedSchema, access: RoleAccess)
   // Tracked functions: a role sees one when it may read the table it returns (Hasura's default).
   for (const fn of resolved.functions) {
     const target = access.select.get(fn.target);
-    if (!target || target.columns.size === 0) continue;
+    if (!target || !hasReadableFields(context, target)) continue;
     const args = { ...buildFunctionArgs(context, fn), ...buildSelectArgs(context, target) };
     fields[fn.fieldName] = {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(buildObjectType(context, target)))),

@@ -7,7 +7,7 @@ import {
   type GraphQLFieldConfigMap,
 } from 'graphql';
 import type { MutationTarget, OutputFieldSpec } from './field-spec.js';
-import { mutationTarget, type BuildContext } from './build-context.js';
+import { hasReadableFields, mutationTarget, type BuildContext } from './build-context.js';
 import { buildObjectType } from './build-object-type.js';
 import { buildBoolExp } from './build-bool-exp.js';
 import { buildInsertInput, buildPkColumnsInput, buildUpdateOperators, onConflictField } from './build-mutation-inputs.js';
@@ -25,7 +25,7 @@ function buildMutationResponse(context: BuildContext, target: MutationTarget): G
       description: `response of any mutation on the table "${t}"`,
       fields: () => ({
         affected_rows: { type: new GraphQLNonNull(GraphQLInt), description: 'number of rows affected by the mutation', extensions: spec({ kind: 'affected_rows' }) },
-        ...(target.select && target.select.columns.size > 0
+        ...(target.select && hasReadableFields(context, target.select)
           ? {
               returning: {
                 type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(buildObjectType(context, target.select)))),
@@ -50,7 +50,7 @@ export function buildMutationRoot(context: BuildContext): GraphQLObjectType | un
     const target = mutationTarget(context, table.key)!;
     const roots = table.rootFields;
     const response = () => buildMutationResponse(context, target);
-    const objectType = target.select && target.select.columns.size > 0 ? buildObjectType(context, target.select) : undefined;
+    const objectType = target.select && hasReadableFields(context, target.select) ? buildObjectType(context, target.select) : undefined;
     if (target.insert && table.info.insertable) {
       const input = new GraphQLNonNull(buildInsertInput(context, target));
       fields[roots.insert.name] = {

@@ -9,7 +9,7 @@ import {
 import { descriptions } from '../inflection/inflection.js';
 import type { ResolvedColumn } from '../resolve/index.js';
 import type { OutputFieldSpec, SelectAccess } from './field-spec.js';
-import { visibleColumns, visibleComputedFields, type BuildContext } from './build-context.js';
+import { hasReadableFields, visibleColumns, visibleComputedFields, type BuildContext } from './build-context.js';
 import { buildComputedField } from './build-computed-field.js';
 import { buildSelectArgs } from './build-select-args.js';
 import { buildAggregateType } from './build-aggregate-type.js';
@@ -47,7 +47,7 @@ export function buildObjectType(context: BuildContext, access: SelectAccess): Gr
         for (const relationship of table.relationships) {
           const target = context.accessFor(relationship.target);
           // A role that may read no column of the target cannot select its rows.
-          if (!target || target.columns.size === 0) continue;
+          if (!target || !hasReadableFields(context, target)) continue;
           const targetType = buildObjectType(context, target);
           if (relationship.kind === 'object') {
             fields[relationship.name] = {
