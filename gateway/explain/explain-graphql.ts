@@ -6,6 +6,7 @@ import { planQuery } from '../plan/index.js';
 import { readBackendOnlyHeader } from '../session/index.js';
 import { explainQuery, type ExplainedField } from './explain-query.js';
 import type { ExplainRequest } from './parse-explain-request.js';
+import { variableValuesError } from '../validate/index.js';
 
 export interface ExplainDependencies {
   /** The role's schema, as a request of that role gets it. */
@@ -47,7 +48,7 @@ export async function explainGraphQL(request: ExplainRequest, callerRole: string
   if (operation.operation === 'mutation') throw new GatewayError('invalid-params', 'only queries can be explained', { path: '$' });
   if (operation.operation === 'subscription') throw new GatewayError('not-supported', 'subscriptions cannot be explained yet', { path: '$' });
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables as Record<string, unknown>, { maxErrors: 1 });
-  if (coerced.errors) throw validationFailed(coerced.errors[0]!.message, '$.variableValues');
+  if (coerced.errors) throw variableValuesError(coerced.errors[0]!);
   const queryRequest = { schema, document, operation, variables: coerced.coerced, session, role };
   const plan = planQuery(operation, planContextOf(queryRequest, deps.stringifyNumeric));
   return explainQuery(plan, { admission: deps.admission, callerRole, variables: coerced.coerced, session, analyze: request.analyze });

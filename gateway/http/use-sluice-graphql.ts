@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { GatewayError, errorHeaders } from '../errors/index.js';
 import { executeQuery, runMutation, type CompiledMutation, type PlanCache, type QueryDependencies } from '../execute/index.js';
-import { createDocumentValidator, explainDenial } from '../validate/index.js';
+import { createDocumentValidator, explainDenial, variableValuesError } from '../validate/index.js';
 import type { Session } from '../session/index.js';
 import { asGatewayError, errorsBody } from './graphql-response.js';
 import { parseDocument } from './parse-document.js';
@@ -114,9 +114,7 @@ export function useSluiceGraphQL(options: SluiceGraphQLOptions): Plugin {
             throw new GatewayError('validation-failed', 'subscriptions are only available over websocket', { status: 200 });
           }
           const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 1 });
-          if (coerced.errors) {
-            throw new GatewayError('validation-failed', coerced.errors[0]!.message, { path: '$.variableValues', status: 200 });
-          }
+          if (coerced.errors) throw variableValuesError(coerced.errors[0]!, 200);
           const request = { schema: args.schema, document: args.document, operation, variables: coerced.coerced, session: session.variables, role: session.role };
           const data = operation.operation === 'mutation' ? await runMutation(request, options.execution) : await executeQuery(request, options.execution);
           return { data: {}, stringify: () => `{"data":${Buffer.concat(data).toString('utf8')}}` };

@@ -1,2 +1,3 @@
 export { createDocumentValidator } from './validate-document.js';
 export { explainDenial } from './explain-denial.js';
+export { variableValuesError } from './variable-values-error.js';

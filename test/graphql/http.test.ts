@@ -85,6 +85,14 @@ describe('validation', () => {
     });
   });
 
+  it("answers null for a non-null variable in Hasura's words at $, nothing run", async () => {
+    expectHasuraError(await g.graphql('query ($id: Int!) { artist_by_pk(artist_id: $id) { name } }', { id: null }), {
+      path: '$',
+      code: 'validation-failed',
+      message: 'null value found for non-nullable type: "Int!"',
+    });
+  });
+
   it('refuses _eq: null', async () => {
     expectHasuraError(await g.graphql('{ artist(where: {artist_id: {_eq: null}}) { name } }'), {
       path: '$.selectionSet.artist.args.where.artist_id._eq',
