@@ -5,8 +5,9 @@ import { ident, join, keyword, sql, type Sql } from './sql.js';
 import { compileFunctionCall } from './compile-function-call.js';
 
 /**
- * A sort key as an expression over the table in scope. Keys through relationships become
- * correlated subqueries: the related row's column, or an aggregate over the related rows.
+ * A sort key as an expression over the table in scope. Keys through relationships and table
+ * computed fields become correlated subqueries: the related row's column, or an aggregate over
+ * the related rows (or the rows the function returns for this row).
  */
 export function compileOrderKey(key: OrderKey, alias: string, context: CompileContext): Sql {
   switch (key.kind) {
@@ -26,6 +27,12 @@ export function compileOrderKey(key: OrderKey, alias: string, context: CompileCo
       if (key.hop.filter) conditions.push(compileBoolExp(key.hop.filter, { alias: inner }, context));
       const value = key.fn === 'count' ? sql`count(*)` : sql`${keyword(key.fn)}(${ident(inner, key.column!)})`;
       return sql`(SELECT ${value} FROM ${ident(key.hop.table.schema, key.hop.table.name)} AS ${ident(inner)} WHERE ${join(conditions, sql` AND `)})`;
+    }
+    case 'computed_aggregate': {
+      const inner = context.nextAlias();
+      const value = key.fn === 'count' ? sql`count(*)` : sql`${keyword(key.fn)}(${ident(inner, key.column!)})`;
+      const where = key.filter ? sql` WHERE ${compileBoolExp(key.filter, { alias: inner }, context)}` : sql``;
+      return sql`(SELECT ${value} FROM ${compileFunctionCall(key.call, alias)} AS ${ident(inner)}${where})`;
     }
   }
 }

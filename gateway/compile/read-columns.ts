@@ -23,6 +23,8 @@ function orderKeyColumns(key: OrderKey): readonly string[] | null {
       // A correlated subquery joined on the outer row's key columns.
       return key.hop.mapping.map((pair) => pair.from);
     case 'computed':
+    case 'computed_aggregate':
+      // The function takes the whole row.
       return null;
   }
 }

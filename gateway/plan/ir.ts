@@ -102,7 +102,9 @@ export type OrderKey =
   | { readonly kind: 'column'; readonly column: string; readonly condition?: BoolExp }
   | { readonly kind: 'computed'; readonly call: FunctionCall }
   | { readonly kind: 'object_relationship'; readonly hop: Hop; readonly key: OrderKey }
-  | { readonly kind: 'array_aggregate'; readonly hop: Hop; readonly fn: 'count' | AggregateOp; readonly column: string | null };
+  | { readonly kind: 'array_aggregate'; readonly hop: Hop; readonly fn: 'count' | AggregateOp; readonly column: string | null }
+  /** An aggregate of the rows a table computed field returns for the row, under `filter` (the role's on that table). */
+  | { readonly kind: 'computed_aggregate'; readonly call: FunctionCall; readonly filter: BoolExp | null; readonly fn: 'count' | AggregateOp; readonly column: string | null };
 
 export interface OrderBy {
   readonly key: OrderKey;

@@ -2,7 +2,7 @@ import { GraphQLInputObjectType, getNamedType } from 'graphql';
 import { inputSpec } from '../../schema/build/index.js';
 import type { OrderBy, OrderKey } from './ir.js';
 import type { InputTree } from './input-tree.js';
-import { compileRule, planHop } from './plan-hop.js';
+import { compileRule, permissionFilter, planHop } from './plan-hop.js';
 import { planFunctionCall } from './plan-function-call.js';
 import { validationError } from './validation-error.js';
 
@@ -54,6 +54,13 @@ function planOrderByObject(tree: InputTree, type: GraphQLInputObjectType, path: 
         const hop = planHop(spec.relationship, spec.access);
         const nested = getNamedType(definition.type) as GraphQLInputObjectType;
         result.push(...planAggregateOrderBy(value, nested, fieldPath, (fn, column) => wrap({ kind: 'array_aggregate', hop, fn, column })));
+        break;
+      }
+      case 'order_computed_aggregate': {
+        const call = planFunctionCall(spec.field, undefined, fieldPath);
+        const filter = permissionFilter(spec.access);
+        const nested = getNamedType(definition.type) as GraphQLInputObjectType;
+        result.push(...planAggregateOrderBy(value, nested, fieldPath, (fn, column) => wrap({ kind: 'computed_aggregate', call, filter, fn, column })));
         break;
       }
       default:

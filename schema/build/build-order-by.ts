@@ -1,7 +1,7 @@
 import { GraphQLEnumType, GraphQLInputObjectType, type GraphQLInputFieldConfigMap } from 'graphql';
 import { descriptions, typeNames } from '../inflection/inflection.js';
 import { comparableAggregateOps, numericAggregateOps, type AggregateOp, type InputFieldSpec, type SelectAccess } from './field-spec.js';
-import { filterableColumns, filterableComputedFields, visibleColumns, type BuildContext } from './build-context.js';
+import { filterableColumns, filterableComputedFields, visibleColumns, visibleComputedFields, type BuildContext } from './build-context.js';
 import { isComparableScalar, isNumericScalar } from './scalar-types.js';
 
 const spec = (sluice: InputFieldSpec) => ({ sluice });
@@ -27,17 +27,31 @@ export function buildOrderByEnum(context: BuildContext): GraphQLEnumType {
 const sorted = (fields: GraphQLInputFieldConfigMap) =>
   Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+/**
+ * Computed fields returning a table's rows that can order by an aggregate of their rows (Hasura's
+ * `<field>_aggregate` in `order_by`): no arguments of their own, and a role allowed to aggregate
+ * the table they return. With that table's select access.
+ */
+function aggregateOrderableComputedFields(context: BuildContext, access: SelectAccess) {
+  return visibleComputedFields(access).flatMap((field) => {
+    if (field.returns.kind !== 'table' || field.arguments.some((a) => a.kind === 'input')) return [];
+    const target = context.accessFor(field.returns.target);
+    return target?.allowAggregations ? [{ field, target }] : [];
+  });
+}
+
 /** Whether `<table>_order_by` would have any field (GraphQL forbids an empty input type). */
 export function canOrderBy(context: BuildContext, access: SelectAccess): boolean {
   if (visibleColumns(access).some((c) => !c.isArray && c.scalarPgType.name !== 'json')) return true;
   if (filterableComputedFields(access).length > 0) return true;
+  if (aggregateOrderableComputedFields(context, access).length > 0) return true;
   return access.table.relationships.some((r) => {
     const target = context.accessFor(r.target);
     return target !== undefined && (r.kind === 'object' || target.allowAggregations);
   });
 }
 
-/** `<table>_order_by`: columns, object relationships (nested) and array-relationship aggregates. */
+/** `<table>_order_by`: columns, computed fields, object relationships (nested) and aggregates of array relationships and table computed fields. */
 export function buildOrderBy(context: BuildContext, access: SelectAccess): GraphQLInputObjectType {
   const t = access.table.typeName;
   const name = typeNames.orderBy(t);
@@ -55,6 +69,9 @@ export function buildOrderBy(context: BuildContext, access: SelectAccess): Graph
         }
         for (const computed of filterableComputedFields(access)) {
           fields[computed.name] = { type: orderBy, extensions: spec({ kind: 'order_computed', field: computed }) };
+        }
+        for (const { field, target } of aggregateOrderableComputedFields(context, access)) {
+          fields[`${field.name}_aggregate`] = { type: buildAggregateOrderBy(context, target), extensions: spec({ kind: 'order_computed_aggregate', field, access: target }) };
         }
         for (const relationship of access.table.relationships) {
           const target = context.accessFor(relationship.target);

@@ -120,6 +120,8 @@ export type InputFieldSpec =
   | { readonly kind: 'order_computed'; readonly field: ResolvedComputedField }
   | { readonly kind: 'order_object_relationship'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
   | { readonly kind: 'order_array_aggregate'; readonly relationship: ResolvedRelationship; readonly access: SelectAccess }
+  /** `<computed field>_aggregate` of a computed field returning a table's rows; `access` is the role's on that table. */
+  | { readonly kind: 'order_computed_aggregate'; readonly field: ResolvedComputedField; readonly access: SelectAccess }
   | { readonly kind: 'order_count' }
   | { readonly kind: 'order_aggregate_op'; readonly op: AggregateOp }
   | { readonly kind: 'insert_column'; readonly column: ResolvedColumn }

@@ -20,18 +20,21 @@ beforeAll(async () => {
       CREATE TABLE author (id int PRIMARY KEY, first_name text NOT NULL, last_name text NOT NULL);
       CREATE TABLE article (id int PRIMARY KEY, author_id int NOT NULL REFERENCES author (id), title text NOT NULL, published boolean NOT NULL);
       INSERT INTO author VALUES (1, 'Ann', 'Lee'), (2, 'Bob', 'Ray');
-      INSERT INTO article VALUES (10, 1, 'Alpha', true), (11, 1, 'Draft', false), (12, 2, 'Beta', true);
+      INSERT INTO article VALUES (10, 1, 'Alpha', true), (11, 1, 'Draft', false), (12, 2, 'Beta', true), (13, 2, 'Echo', true), (14, 1, 'Notes', false);
       CREATE FUNCTION author_articles(author_row author, search text) RETURNS SETOF article LANGUAGE sql STABLE AS
         $$ SELECT * FROM article WHERE author_id = author_row.id AND title ILIKE '%' || search || '%' $$;
+      CREATE FUNCTION author_all_articles(author_row author) RETURNS SETOF article LANGUAGE sql STABLE AS
+        $$ SELECT * FROM article WHERE author_id = author_row.id $$;
       CREATE FUNCTION author_full_name(author_row author) RETURNS text LANGUAGE sql STABLE AS
         $$ SELECT author_row.first_name || ' ' || author_row.last_name $$;`,
   });
   const steps = [
     { type: 'pg_add_computed_field', args: { table: 'author', name: 'articles_matching', definition: { function: 'author_articles', table_argument: 'author_row' } } },
+    { type: 'pg_add_computed_field', args: { table: 'author', name: 'all_articles', definition: { function: 'author_all_articles' } } },
     { type: 'pg_add_computed_field', args: { table: 'author', name: 'full_name', definition: { function: 'author_full_name' } } },
     // reader: authors (no computed field listed) and published articles.
     { type: 'pg_create_select_permission', args: { table: 'author', role: 'reader', permission: { columns: ['id', 'first_name'], filter: {} } } },
-    { type: 'pg_create_select_permission', args: { table: 'article', role: 'reader', permission: { columns: ['id', 'title'], filter: { published: { _eq: true } } } } },
+    { type: 'pg_create_select_permission', args: { table: 'article', role: 'reader', permission: { columns: ['id', 'title'], filter: { published: { _eq: true } }, allow_aggregations: true } } },
     // stranger: authors only, no permission on article.
     { type: 'pg_create_select_permission', args: { table: 'author', role: 'stranger', permission: { columns: ['id'], filter: {} } } },
     // name_only: no column of author, only the scalar computed field, and only their own row.
@@ -69,5 +72,24 @@ describe('computed fields a role may read', () => {
     expect(dataOf(result).author).toEqual([{ full_name: 'Ann Lee' }]);
     const column = await g.graphql('{ author { id } }', undefined, nameOnly);
     expect(errorOf(column)).toMatchObject({ extensions: { code: 'validation-failed' }, message: "field 'id' not found in type: 'author'" });
+  });
+});
+
+describe("ordering by an aggregate of a table computed field's rows", () => {
+  it("counts the rows the function returns, under the role's filter on their table", async () => {
+    // Ann has 3 articles (1 published), Bob 2 (both published).
+    const admin = await g.graphql('{ author(order_by: [{all_articles_aggregate: {count: desc}}, {id: asc}]) { id } }', undefined, g.adminHeaders);
+    expect(dataOf(admin).author).toEqual([{ id: 1 }, { id: 2 }]);
+    const role = await g.graphql('{ author(order_by: [{all_articles_aggregate: {count: desc}}, {id: asc}]) { id } }', undefined, reader);
+    expect(dataOf(role).author).toEqual([{ id: 2 }, { id: 1 }]);
+    const byMax = await g.graphql('{ author(order_by: {all_articles_aggregate: {max: {id: desc}}}) { id } }', undefined, reader);
+    expect(dataOf(byMax).author).toEqual([{ id: 2 }, { id: 1 }]);
+  });
+
+  it('is not offered for a computed field with arguments of its own, nor to a role that may not aggregate its table', async () => {
+    const withArgs = await g.graphql('{ author(order_by: {articles_matching_aggregate: {count: desc}}) { id } }', undefined, g.adminHeaders);
+    expect(errorOf(withArgs)).toMatchObject({ extensions: { code: 'validation-failed' }, message: "field 'articles_matching_aggregate' not found in type: 'author_order_by'" });
+    const noAggregates = await g.graphql('{ author(order_by: {all_articles_aggregate: {count: desc}}) { id } }', undefined, stranger);
+    expect(errorOf(noAggregates)).toMatchObject({ extensions: { code: 'validation-failed' }, message: "field 'all_articles_aggregate' not found in type: 'author_order_by'" });
   });
 });
