@@ -18,7 +18,8 @@ export function planArguments(node: FieldNode, field: GraphQLField<unknown, unkn
   const nodes = new Map((node.arguments ?? []).map((arg) => [arg.name.value, arg]));
   for (const name of nodes.keys()) {
     if (!field.args.some((arg) => arg.name === name)) {
-      throw validationError(`${path}.args.${name}`, `'${field.name}' has no argument named '${name}'`);
+      // At the field, not the argument, as Hasura reports it.
+      throw validationError(path, `'${field.name}' has no argument named '${name}'`);
     }
   }
   for (const arg of field.args) {

@@ -1,4 +1,5 @@
 import {
+  Kind,
   NoUnusedVariablesRule,
   specifiedRules,
   validate,
@@ -16,10 +17,12 @@ import { indexRequestPaths } from './request-paths.js';
  */
 const rules = specifiedRules.filter((rule) => rule !== ValuesOfCorrectTypeRule && rule !== NoUnusedVariablesRule);
 
+const unknownArgument = /^Unknown argument "(.+?)" on field "(?:.+?)\.(.+?)"\./;
+
 /** graphql-js messages rewritten into Hasura's words; anything unknown keeps its own. */
 const rewrites: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Cannot query field "(.+?)" on type "(.+?)"\./, (m) => `field '${m[1]}' not found in type: '${m[2]}'`],
-  [/^Unknown argument "(.+?)" on field "(?:.+?)\.(.+?)"\./, (m) => `'${m[2]}' has no argument named '${m[1]}'`],
+  [unknownArgument, (m) => `'${m[2]}' has no argument named '${m[1]}'`],
   [/^Variable "\$(.+?)" of type "(.+?)" used in position expecting type "(.+?)"\./, (m) => `variable '${m[1]}' is declared as '${m[2]}', but used where '${m[3]}' is expected`],
   [/^Unknown directive "@(.+?)"\./, (m) => `directive "${m[1]}" is not defined in the schema`],
   [/^Directive "@(.+?)" may not be used on (\w+)\./, (m) => `directive "${m[1]}" is not allowed on a ${m[2]!.toLowerCase().replace(/_/g, ' ')}`],
@@ -41,7 +44,9 @@ function toGatewayError(error: GraphQLError, paths: Map<unknown, string>): Gatew
   const node = error.nodes?.[error.nodes.length - 1];
   const first = error.nodes?.[0];
   // The last node is the most specific one (the spread that closes a fragment cycle, the variable use).
-  const path = (node && paths.get(node)) ?? (first && paths.get(first)) ?? '$';
+  let path = (node && paths.get(node)) ?? (first && paths.get(first)) ?? '$';
+  // Hasura reports an unknown argument at its field (its agg_perm test), not at the argument.
+  if (node?.kind === Kind.ARGUMENT && unknownArgument.test(error.message)) path = path.replace(/\.args\.[^.]+$/, '');
   return new GatewayError('validation-failed', rewrite(error.message), { path, status: 200 });
 }
 

@@ -68,13 +68,13 @@ describe('validation', () => {
     expect(error.extensions).toMatchObject({ path: '$.selectionSet.artist.selectionSet.x', code: 'validation-failed' });
   });
 
-  it('answers an unknown argument with exactly Hasura\'s error shape', async () => {
-    expectHasuraError(await g.graphql('{ artist(foo: 1) { name } }'), { path: '$.selectionSet.artist.args.foo', code: 'validation-failed' });
+  it("answers an unknown argument with exactly Hasura's error shape, at its field as Hasura reports it", async () => {
+    expectHasuraError(await g.graphql('{ artist(foo: 1) { name } }'), { path: '$.selectionSet.artist', code: 'validation-failed', message: "'artist' has no argument named 'foo'" });
   });
 
-  it('answers an unknown argument with validation-failed at its path', async () => {
-    const error = errorOf(await g.graphql('{ artist(foo: 1) { name } }'));
-    expect(error.extensions).toMatchObject({ path: '$.selectionSet.artist.args.foo', code: 'validation-failed' });
+  it('answers an unknown argument of a nested field at that field', async () => {
+    const error = errorOf(await g.graphql('{ artist(limit: 1) { albums(foo: 1) { title } } }'));
+    expect(error.extensions).toMatchObject({ path: '$.selectionSet.artist.selectionSet.albums', code: 'validation-failed' });
   });
 
   it('answers a variable of the wrong type with validation-failed', async () => {
