@@ -1,4 +1,4 @@
-import type { Aggregate, Field, OrderBy, OrderKey } from '../plan/ir.js';
+import type { Aggregate, AggregateFunctionField, Field, OrderBy, OrderKey } from '../plan/ir.js';
 import { isSetBased } from './is-set-based.js';
 
 /*
@@ -69,30 +69,27 @@ export function readColumns(fields: readonly Field[], orderBy: readonly OrderBy[
   return [...columns];
 }
 
+/** Columns an aggregate function reads, or null for the whole row (or a condition). */
+function functionColumns(fn: AggregateFunctionField): readonly string[] | null {
+  switch (fn.kind) {
+    case 'typename':
+      return [];
+    case 'count':
+      // `count(DISTINCT row)` compares whole rows.
+      return fn.distinct && fn.columns.length === 0 ? null : fn.columns;
+    case 'op':
+      if (fn.columns.some((column) => column.kind === 'column' && column.condition)) return null;
+      return fn.columns.flatMap((column) => (column.kind === 'column' ? [column.column] : []));
+  }
+}
+
 /** The columns an aggregate's functions and `nodes` read from its rows; null for every column. */
 export function aggregateReadColumns(aggregate: Aggregate): readonly string[] | null {
+  const lists = aggregate.fields.flatMap((field) => {
+    if (field.kind === 'typename') return [];
+    if (field.kind === 'nodes') return [readColumns(field.fields, aggregate.rows.orderBy)];
+    return field.fields.map(functionColumns);
+  });
   const columns = new Set<string>();
-  for (const field of aggregate.fields) {
-    if (field.kind === 'typename') continue;
-    if (field.kind === 'nodes') {
-      const nodes = readColumns(field.fields, aggregate.rows.orderBy);
-      if (!addAll(columns, [nodes])) return null;
-      continue;
-    }
-    for (const fn of field.fields) {
-      if (fn.kind === 'typename') continue;
-      if (fn.kind === 'count') {
-        // `count(DISTINCT row)` compares whole rows.
-        if (fn.distinct && fn.columns.length === 0) return null;
-        addAll(columns, [fn.columns]);
-        continue;
-      }
-      for (const column of fn.columns) {
-        if (column.kind === 'typename') continue;
-        if (column.condition) return null;
-        columns.add(column.column);
-      }
-    }
-  }
-  return [...columns];
+  return addAll(columns, lists) ? [...columns] : null;
 }
