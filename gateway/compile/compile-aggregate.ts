@@ -2,10 +2,10 @@ import type { Aggregate, AggregateFunctionField, Hop } from '../plan/ir.js';
 import type { CompileContext } from './compile-context.js';
 import { compileJsonObject, compileText } from './compile-json-object.js';
 import { compileRows } from './compile-rows.js';
-import { compileJsonList, compileRowJson } from './compile-fields.js';
+import { compileFieldRows, compileJsonList, compileRowJson } from './compile-fields.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
 import { compileBoolExp } from './compile-bool-exp.js';
-import { aggregateReadColumns, readColumns } from './read-columns.js';
+import { aggregateReadColumns } from './read-columns.js';
 
 function compileFunction(field: AggregateFunctionField, alias: string, context: CompileContext): Sql {
   switch (field.kind) {
@@ -50,7 +50,7 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
         return [field.alias, compileJsonObject(field.fields.map((fn) => [fn.alias, compileFunction(fn, alias, context)] as const))] as const;
       case 'nodes': {
         if (capped) {
-          const nodes = compileRows(aggregate.rows, correlation, context, readColumns(field.fields, aggregate.rows.orderBy));
+          const nodes = compileFieldRows(aggregate.rows, correlation, field.fields, context);
           return [field.alias, compileJsonList(field.fields, nodes, context)] as const;
         }
         const order = rows.outerOrder ? sql` ORDER BY ${rows.outerOrder}` : sql``;

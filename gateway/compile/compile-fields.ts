@@ -1,13 +1,14 @@
-import type { ColumnOutput, Field } from '../plan/ir.js';
+import type { ColumnOutput, Field, RowSource } from '../plan/ir.js';
 import { compileBoolExp, compileJoinCondition, compileParam } from './compile-bool-exp.js';
 import type { CompileContext } from './compile-context.js';
 import { compileJsonObject, compileText } from './compile-json-object.js';
-import { compileRows, type CompiledRows } from './compile-rows.js';
+import { compileRows, type CompiledRows, type Correlation } from './compile-rows.js';
 import { compileAggregate } from './compile-aggregate.js';
-import { ident, join, sql, type Sql } from './sql.js';
+import { ident, join, maxIdentifierBytes, sql, type Sql } from './sql.js';
 import { compileFunctionCall } from './compile-function-call.js';
 import { isSetBased } from './is-set-based.js';
 import { readColumns } from './read-columns.js';
+import { recordFields } from './record-fields.js';
 
 export function compileColumn(output: ColumnOutput, alias: string, context: CompileContext): Sql {
   let value = ident(alias, output.column);
@@ -28,9 +29,6 @@ export interface RowJson {
   readonly object: Sql;
   readonly lateral: Sql;
 }
-
-/** Postgres truncates longer identifiers (NAMEDATALEN 64), which would change the key. */
-const maxIdentifierBytes = 63;
 
 /**
  * One row of the table in scope as a JSON object with the selected fields, in order.
@@ -69,6 +67,26 @@ export function compileRowJson(fields: readonly Field[], alias: string, context:
   return { element: object, object, lateral: join(joins, sql``) };
 }
 
+/** The row of a subquery whose columns are the JSON fields (record-fields.ts). */
+function recordJson(alias: string): RowJson {
+  const row = sql`${ident(alias)}.*`;
+  return { element: row, object: sql`to_json(${row})`, lateral: sql`` };
+}
+
+/**
+ * The rows that a list or object with these fields reads: selecting the fields themselves when
+ * they are all columns (see record-fields.ts), else the columns they read.
+ */
+export function compileFieldRows(rows: RowSource, correlation: Correlation | null, fields: readonly Field[], context: CompileContext): CompiledRows {
+  const record = recordFields(fields, rows.orderBy);
+  return compileRows(rows, correlation, context, record ? { record } : readColumns(fields, rows.orderBy));
+}
+
+/** One row of `rows` as a JSON object with the selected fields, and the FROM items it needs. */
+export function compileRowsJson(fields: readonly Field[], rows: CompiledRows, context: CompileContext): RowJson {
+  return rows.record ? recordJson(rows.alias) : compileRowJson(fields, rows.alias, context);
+}
+
 /** Column names of a grouped list's key: fixed names, never request text. */
 function groupKey(index: number): string {
   return `key${index}`;
@@ -85,16 +103,16 @@ function groupKey(index: number): string {
  * the row as its table's type, which a row with the number in it would not be. (Keeping the
  * whole row as one value instead would fetch every TOASTed value of it, selected or not.)
  */
-function compileListSelect(fields: readonly Field[], rows: CompiledRows, context: CompileContext, keys: readonly string[]): Sql {
+function compileListSelect(fields: readonly Field[], rows: CompiledRows, context: CompileContext, keys: readonly string[], output = (list: Sql) => list): Sql {
   const parents = fields.some(isSetBased) ? context.nextAlias() : null;
-  const row = compileRowJson(fields, rows.alias, context, parents);
+  const row = rows.record ? recordJson(rows.alias) : compileRowJson(fields, rows.alias, context, parents);
   const alias = ident(rows.alias);
   const select = (from: Sql, order: Sql | null) => {
     const ordered = order ? sql`${row.element} ORDER BY ${order}` : row.element;
     const keyColumns = keys.map((key, i) => sql`${ident(rows.alias, key)} AS ${ident(groupKey(i))}, `);
     const groupBy = keys.length > 0 ? sql` GROUP BY ${join(keys.map((key) => ident(rows.alias, key)))}` : sql``;
     // Grouped, a parent without rows has no group: the join's `coalesce` gives it its `[]`.
-    const list = keys.length > 0 ? sql`json_agg(${ordered}) AS "list"` : sql`coalesce(json_agg(${ordered}), '[]'::json)`;
+    const list = keys.length > 0 ? sql`json_agg(${ordered}) AS "list"` : output(sql`coalesce(json_agg(${ordered}), '[]'::json)`);
     return sql`SELECT ${join(keyColumns, sql``)}${list} FROM ${from}${row.lateral}${groupBy}`;
   };
   if (!parents) return select(sql`${rows.from} AS ${alias}`, rows.outerOrder);
@@ -107,6 +125,15 @@ function compileListSelect(fields: readonly Field[], rows: CompiledRows, context
 /** `name`, or `_name`, `__name`, …: the first that no column has. */
 function freeColumnName(name: string, columns: readonly string[]): string {
   return columns.includes(name) ? freeColumnName(`_${name}`, columns) : name;
+}
+
+/**
+ * A list of rows as a statement of its own, `SELECT <output(list)> FROM …`, rather than as a
+ * scalar subquery of one: for a query whose only root field it is, Postgres then plans one
+ * query level fewer (about 20 µs a run on PG17 for a filter it plans on every run).
+ */
+export function compileListStatement(fields: readonly Field[], rows: CompiledRows, context: CompileContext, output: (list: Sql) => Sql): Sql {
+  return compileListSelect(fields, rows, context, [], output);
 }
 
 /** A list of rows as a JSON array, `[]` when empty; ordered as the rows were. */
@@ -130,7 +157,7 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
       return sql`(SELECT ${row.object} FROM ${table} AS ${ident(inner)}${row.lateral} WHERE ${join(conditions, sql` AND `)} LIMIT 1)`;
     }
     case 'array_relationship': {
-      const rows = compileRows(field.rows, { hop: field.hop, outer: alias }, context, readColumns(field.fields, field.rows.orderBy));
+      const rows = compileFieldRows(field.rows, { hop: field.hop, outer: alias }, field.fields, context);
       return compileJsonList(field.fields, rows, context);
     }
     case 'array_aggregate':
@@ -141,7 +168,7 @@ function compileField(field: Field, alias: string, context: CompileContext): Sql
       return field.stringify ? sql`(${shown})::text` : shown;
     }
     case 'computed_table': {
-      const rows = compileRows(field.rows, { hop: null, outer: alias }, context, readColumns(field.fields, field.rows.orderBy));
+      const rows = compileFieldRows(field.rows, { hop: null, outer: alias }, field.fields, context);
       return compileJsonList(field.fields, rows, context);
     }
   }

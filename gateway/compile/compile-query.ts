@@ -1,9 +1,7 @@
 import type { QueryPlan, RootField } from '../plan/ir.js';
 import { createCompileContext, type CompileContext } from './compile-context.js';
 import { compileAggregate } from './compile-aggregate.js';
-import { compileJsonList, compileRowJson } from './compile-fields.js';
-import { compileRows } from './compile-rows.js';
-import { readColumns } from './read-columns.js';
+import { compileFieldRows, compileJsonList, compileListStatement, compileRowsJson } from './compile-fields.js';
 import { compileSql, ident, join, sql, type Sql } from './sql.js';
 import type { Param } from '../plan/ir.js';
 
@@ -28,22 +26,26 @@ export interface CompiledQuery {
 // on every run (a filter with a limit, say) paid about 25 µs a run for it (measured on PG17).
 const executionTime = sql`(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text`;
 
-function compileRootField(field: RootField, context: CompileContext): Sql | null {
+/** A root field that Postgres answers. */
+type DatabaseField = Exclude<RootField, { readonly kind: 'typename' | 'introspection' }>;
+
+function isDatabaseField(field: RootField): field is DatabaseField {
+  return field.kind !== 'typename' && field.kind !== 'introspection';
+}
+
+function compileRootField(field: DatabaseField, context: CompileContext): Sql {
   switch (field.kind) {
     case 'select': {
-      const rows = compileRows(field.rows, null, context, readColumns(field.fields, field.rows.orderBy));
+      const rows = compileFieldRows(field.rows, null, field.fields, context);
       return compileJsonList(field.fields, rows, context);
     }
     case 'select_one': {
-      const rows = compileRows(field.rows, null, context, readColumns(field.fields, field.rows.orderBy));
-      const row = compileRowJson(field.fields, rows.alias, context);
+      const rows = compileFieldRows(field.rows, null, field.fields, context);
+      const row = compileRowsJson(field.fields, rows, context);
       return sql`(SELECT ${row.object} FROM ${rows.from} AS ${ident(rows.alias)}${row.lateral} LIMIT 1)`;
     }
     case 'aggregate':
       return compileAggregate(field.aggregate, null, context);
-    case 'typename':
-    case 'introspection':
-      return null;
   }
 }
 
@@ -54,17 +56,19 @@ function compileRootField(field: RootField, context: CompileContext): Sql | null
  */
 export function compileQuery(plan: QueryPlan): CompiledQuery | null {
   const context = createCompileContext();
-  const columns: Sql[] = [];
-  const sqlFields: string[] = [];
-  for (const field of plan.rootFields) {
-    const expression = compileRootField(field, context);
-    if (!expression) continue;
-    columns.push(sql`(${expression})::text AS ${ident(String(columns.length))}`);
-    sqlFields.push(field.alias);
+  const fields = plan.rootFields.filter(isDatabaseField);
+  if (fields.length === 0) return null;
+  const sqlFields = fields.map((field) => field.alias);
+  const timingColumn = fields.length;
+  const timing = sql`${executionTime} AS ${ident(String(timingColumn))}`;
+  const only = fields.length === 1 ? fields[0]! : null;
+  if (only?.kind === 'select') {
+    // Aggregating without GROUP BY, the list's own SELECT gives exactly the one row.
+    const rows = compileFieldRows(only.rows, null, only.fields, context);
+    const statement = compileListStatement(only.fields, rows, context, (list) => sql`(${list})::text AS ${ident('0')}, ${timing}`);
+    return { ...compileSql(statement), sqlFields, timingColumn };
   }
-  if (columns.length === 0) return null;
-  const timingColumn = columns.length;
-  columns.push(sql`${executionTime} AS ${ident(String(timingColumn))}`);
-  const { text, params } = compileSql(sql`SELECT ${join(columns)}`);
+  const columns = fields.map((field, i) => sql`(${compileRootField(field, context)})::text AS ${ident(String(i))}`);
+  const { text, params } = compileSql(sql`SELECT ${join([...columns, timing])}`);
   return { text, params, sqlFields, timingColumn };
 }

@@ -5,6 +5,8 @@ import { compileOrderKey } from './compile-order-key.js';
 import { ident, join, keyword, sql, type Sql } from './sql.js';
 import { constantParam } from './constant-param.js';
 import { compileFunctionCall } from './compile-function-call.js';
+import { compileText } from './compile-json-object.js';
+import type { RecordField } from './record-fields.js';
 
 export interface CompiledRows {
   /** `(SELECT "_1".* … FROM "s"."t" AS "_1" WHERE … ORDER BY … LIMIT …)`, to alias as `alias`; the columns asked for instead of `*` when given. */
@@ -14,7 +16,15 @@ export interface CompiledRows {
   readonly outerOrder: Sql | null;
   /** Every column of the table, in order (the subquery's own, unless fewer were asked for). */
   readonly columns: readonly string[];
+  /** The subquery's columns are a row's JSON fields, named by their keys (record-fields.ts). */
+  readonly record: boolean;
 }
+
+/**
+ * What the rows subquery selects: the table's columns listed, all of them (null), or a row's
+ * JSON fields under their keys.
+ */
+export type RowsSelection = readonly string[] | { readonly record: readonly RecordField[] } | null;
 
 /**
  * How the rows relate to the query around them: to one outer row (`outer`, a correlated
@@ -30,9 +40,9 @@ function direction(order: OrderBy): Sql {
 
 /**
  * The rows of a table as a subquery: filtered, ordered, limited, with the table's columns only:
- * `read` of them (see read-columns.ts), or all when it is null or empty.
+ * `read` of them (see read-columns.ts), or all when it is null or empty; or with a row's fields.
  */
-export function compileRows(rows: RowSource, correlation: Correlation | null, context: CompileContext, read: readonly string[] | null = null): CompiledRows {
+export function compileRows(rows: RowSource, correlation: Correlation | null, context: CompileContext, read: RowsSelection = null): CompiledRows {
   const alias = context.nextAlias();
   const conditions: Sql[] = [];
   if (correlation?.hop) {
@@ -55,7 +65,12 @@ export function compileRows(rows: RowSource, correlation: Correlation | null, co
   }
 
   const distinct = rows.distinctOn ? sql`DISTINCT ON (${join(rows.distinctOn.map((c) => ident(alias, c)))}) ` : sql``;
-  const columns = read && read.length > 0 ? join(read.map((column) => ident(alias, column))) : sql`${ident(alias)}.*`;
+  const record = read !== null && 'record' in read;
+  const columns = record
+    ? join(read.record.map((field) => sql`${'column' in field ? ident(alias, field.column) : compileText(field.text)} AS ${ident(field.name)}`))
+    : read && read.length > 0
+      ? join(read.map((column) => ident(alias, column)))
+      : sql`${ident(alias)}.*`;
   const where = conditions.length > 0 ? sql` WHERE ${join(conditions, sql` AND `)}` : sql``;
   const orderBy = innerOrder.length > 0 ? sql` ORDER BY ${join(innerOrder)}` : sql``;
   const limit = compileLimit(rows);
@@ -68,6 +83,7 @@ export function compileRows(rows: RowSource, correlation: Correlation | null, co
     alias,
     outerOrder: outerOrder.length > 0 ? join(outerOrder) : null,
     columns: rows.columns,
+    record,
   };
 }
 

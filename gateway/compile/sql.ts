@@ -25,6 +25,9 @@ export function ident(...parts: readonly string[]): Sql {
   return kyselySql.id(...parts);
 }
 
+/** Postgres truncates longer identifiers (NAMEDATALEN 64), which would change a column's name. */
+export const maxIdentifierBytes = 63;
+
 /** A query parameter whose value is bound per request. */
 export function param(value: Param): Sql {
   return kyselySql.val(value);

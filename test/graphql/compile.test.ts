@@ -25,7 +25,11 @@ const metadata: Metadata = {
   sources: [{
     name: 'default',
     kind: 'postgres',
-    tables: [{ table: { schema: 'public', name: 'we"ird table' }, configuration: { custom_name: 'weird', column_config: { 'odd "col': { custom_name: 'odd_col' } } } }],
+    tables: [
+      { table: { schema: 'public', name: 'we"ird table' }, configuration: { custom_name: 'weird', column_config: { 'odd "col': { custom_name: 'odd_col' } } } },
+      // Each column is exposed under the other's name.
+      { table: { schema: 'public', name: 'swapped' }, configuration: { column_config: { a: { custom_name: 'b' }, b: { custom_name: 'a' } } } },
+    ],
   }],
 };
 
@@ -54,8 +58,10 @@ beforeAll(async () => {
     INSERT INTO author VALUES (1, 'Ann'), (2, 'Bob'), (3, $$${hostileName}$$);
     INSERT INTO article VALUES (10, 1, 'A1'), (11, 1, 'A2'), (12, 2, 'B1');
     INSERT INTO "we""ird table" VALUES (7), (8);
-    CREATE TABLE tagged ("_1" int PRIMARY KEY, "_2" text);
-    INSERT INTO tagged VALUES (5, 'five');`);
+    CREATE TABLE tagged ("_0" text, "_1" int PRIMARY KEY, "_2" text);
+    INSERT INTO tagged VALUES ('zero', 5, 'five');
+    CREATE TABLE swapped (a int PRIMARY KEY, b int NOT NULL);
+    INSERT INTO swapped VALUES (1, 20), (2, 10);`);
   const model = await introspectDatabase(db.pool);
   const resolved = resolveSchema(model, metadata, { autoTrack: true, exposeSchemas: ['public'] });
   schema = buildGraphQLSchema(resolved, adminAccess(resolved));
@@ -77,12 +83,12 @@ const textParam = (value: unknown, path = '$') => ({
 describe('compileQuery', () => {
   it('compiles a simple list to one json_agg of row records over the schema-qualified table', async () => {
     const compiled = compile('{ author { id name } }');
-    // Keys that are the schema's field names name the columns of a LATERAL record.
+    // Keys that are the schema's field names name the columns of the rows subquery, and the
+    // query's only list is the statement's own SELECT.
     expect(compiled.text).toBe(
-      'SELECT ((SELECT coalesce(json_agg("_1".*), \'[]\'::json) ' +
-        'FROM (SELECT "_0"."id", "_0"."name" FROM "public"."author" AS "_0") AS "_0" ' +
-        'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"))::text AS "0", ' +
-        '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1"',
+      'SELECT (coalesce(json_agg("_0".*), \'[]\'::json))::text AS "0", ' +
+        '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1" ' +
+        'FROM (SELECT "_0"."id" AS "id", "_0"."name" AS "name" FROM "public"."author" AS "_0") AS "_0"',
     );
     expect(compiled.timingColumn).toBe(1);
     expect(compiled.params).toEqual([]);
@@ -115,9 +121,44 @@ describe('compileQuery', () => {
   });
 
   it('reads a record as a whole row even when a field has the name of its SQL alias', async () => {
-    const compiled = compile('{ tagged { _1 _2 } }');
-    expect(compiled.text).toContain(') AS "_1"');
-    expect(await run(compiled)).toEqual({ tagged: [{ _1: 5, _2: 'five' }] });
+    // The rows subquery is "_0" and holds the fields.
+    const own = compile('{ tagged { _0 _1 _2 } }');
+    expect(own.text).toContain('"_0"."_0" AS "_0"');
+    expect(await run(own)).toEqual({ tagged: [{ _0: 'zero', _1: 5, _2: 'five' }] });
+    // Ordered by a column it does not select, the fields are a LATERAL record "_1".
+    const lateral = compile('{ tagged(order_by: {_2: asc}) { _0 _1 } }');
+    expect(lateral.text).toContain(') AS "_1"');
+    expect(await run(lateral)).toEqual({ tagged: [{ _0: 'zero', _1: 5 }] });
+  });
+
+  it('selects the fields themselves in the rows subquery when all are columns, and orders by them there', async () => {
+    const root = compile('{ author(order_by: {name: desc}, limit: 2) { __typename id name } }');
+    expect(root.text).toBe(
+      'SELECT (coalesce(json_agg("_0".* ORDER BY "_0"."name" DESC NULLS FIRST), \'[]\'::json))::text AS "0", ' +
+        '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1" ' +
+        'FROM (SELECT ($1)::"pg_catalog"."text" AS "__typename", "_0"."id" AS "id", "_0"."name" AS "name" FROM "public"."author" AS "_0" ' +
+        'ORDER BY "_0"."name" DESC NULLS FIRST LIMIT ($2)::"pg_catalog"."int4") AS "_0"',
+    );
+    const authors = (await db.pool.query<{ id: number; name: string }>('SELECT id, name FROM author ORDER BY name DESC LIMIT 2')).rows;
+    expect(await run(root)).toEqual({ author: authors.map((author) => ({ __typename: 'author', ...author })) });
+
+    // A nested list read per parent (it has a limit), and an object by its key.
+    const nested = compile('{ author(order_by: {id: asc}, limit: 2) { id articles(order_by: {id: desc}, limit: 1) { id title } } article_by_pk(id: 12) { title } }');
+    expect(nested.text).toContain('json_agg("_1".* ORDER BY "_1"."id" DESC NULLS FIRST), \'[]\'::json) FROM (SELECT "_1"."id" AS "id", "_1"."title" AS "title" FROM "public"."article"');
+    expect(nested.text).toContain('(SELECT to_json("_3".*) FROM (SELECT "_3"."title" AS "title" FROM "public"."article" AS "_3" WHERE');
+    expect(await run(nested)).toEqual({
+      author: [{ id: 1, articles: [{ id: 11, title: 'A2' }] }, { id: 2, articles: [{ id: 12, title: 'B1' }] }],
+      article_by_pk: { title: 'B1' },
+    });
+
+    // The order key's column is under another key, or its name is another column's key: the
+    // fields stay a LATERAL record, and json_agg orders by the table's columns.
+    const other = compile('{ swapped(order_by: {a: asc}) { b } }');
+    expect(other.text).toContain('CROSS JOIN LATERAL');
+    expect(await run(other)).toEqual({ swapped: [{ b: 2 }, { b: 1 }] });
+    const both = compile('{ swapped(order_by: {a: asc}) { a b } }');
+    expect(both.text).toContain('CROSS JOIN LATERAL');
+    expect(await run(both)).toEqual({ swapped: [{ a: 10, b: 2 }, { a: 20, b: 1 }] });
   });
 
   it('keeps aliases out of SQL text: a selection with one builds its objects with keys as parameters', async () => {
