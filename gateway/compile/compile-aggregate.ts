@@ -35,6 +35,20 @@ function compileFunction(field: AggregateFunctionField, alias: string, context: 
  * aggregate functions and `json_agg` of the nodes read the same filtered subquery.
  */
 export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; outer: string } | null, context: CompileContext): Sql {
+  return sql`(${compileAggregateSelect(aggregate, correlation, context)})`;
+}
+
+/**
+ * The aggregate's SELECT, with `output(object)` as its columns: as a statement of its own, for
+ * a query whose only root field it is, Postgres has one query level fewer to run (about 10 µs a
+ * run on PG17).
+ */
+export function compileAggregateSelect(
+  aggregate: Aggregate,
+  correlation: { hop: Hop; outer: string } | null,
+  context: CompileContext,
+  output = (object: Sql) => object,
+): Sql {
   // A role's row limit caps the nodes it sees, not what it counts (Hasura's agg_perm semantics).
   const capped = aggregate.rows.permissionLimit !== null;
   const rows = compileRows(capped ? { ...aggregate.rows, permissionLimit: null } : aggregate.rows, correlation, context, aggregateReadColumns(aggregate));
@@ -60,5 +74,5 @@ export function compileAggregate(aggregate: Aggregate, correlation: { hop: Hop; 
       }
     }
   });
-  return sql`(SELECT ${compileJsonObject(entries)} FROM ${rows.from} AS ${ident(alias)}${join(laterals, sql``)})`;
+  return sql`SELECT ${output(compileJsonObject(entries))} FROM ${rows.from} AS ${ident(alias)}${join(laterals, sql``)}`;
 }

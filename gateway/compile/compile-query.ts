@@ -1,6 +1,6 @@
 import type { QueryPlan, RootField } from '../plan/ir.js';
 import { createCompileContext, type CompileContext } from './compile-context.js';
-import { compileAggregate } from './compile-aggregate.js';
+import { compileAggregate, compileAggregateSelect } from './compile-aggregate.js';
 import { compileFieldRows, compileJsonList, compileListStatement, compileRowsJson } from './compile-fields.js';
 import { compileSql, ident, join, sql, type Sql } from './sql.js';
 import type { Param } from '../plan/ir.js';
@@ -61,12 +61,16 @@ export function compileQuery(plan: QueryPlan): CompiledQuery | null {
   const sqlFields = fields.map((field) => field.alias);
   const timingColumn = fields.length;
   const timing = sql`${executionTime} AS ${ident(String(timingColumn))}`;
+  // A query's only list or aggregate is the statement's own SELECT: aggregating without GROUP
+  // BY, it gives exactly the one row.
   const only = fields.length === 1 ? fields[0]! : null;
+  const output = (json: Sql) => sql`(${json})::text AS ${ident('0')}, ${timing}`;
   if (only?.kind === 'select') {
-    // Aggregating without GROUP BY, the list's own SELECT gives exactly the one row.
     const rows = compileFieldRows(only.rows, null, only.fields, context);
-    const statement = compileListStatement(only.fields, rows, context, (list) => sql`(${list})::text AS ${ident('0')}, ${timing}`);
-    return { ...compileSql(statement), sqlFields, timingColumn };
+    return { ...compileSql(compileListStatement(only.fields, rows, context, output)), sqlFields, timingColumn };
+  }
+  if (only?.kind === 'aggregate') {
+    return { ...compileSql(compileAggregateSelect(only.aggregate, null, context, output)), sqlFields, timingColumn };
   }
   const columns = fields.map((field, i) => sql`(${compileRootField(field, context)})::text AS ${ident(String(i))}`);
   const { text, params } = compileSql(sql`SELECT ${join([...columns, timing])}`);

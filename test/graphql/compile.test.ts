@@ -112,6 +112,8 @@ describe('compileQuery', () => {
 
     const aggregate = compile('{ article_aggregate { aggregate { count max { id } } } }');
     expect(aggregate.text).toContain('FROM (SELECT "_0"."id" FROM "public"."article" AS "_0") AS "_0"');
+    // The query's only root field: the aggregate's own SELECT is the statement.
+    expect(aggregate.text.startsWith('SELECT (json_build_object(')).toBe(true);
     expect(await run(aggregate)).toEqual({ article_aggregate: { aggregate: { count: 3, max: { id: 12 } } } });
 
     // count(distinct: true) of no column compares whole rows: they keep every column.
