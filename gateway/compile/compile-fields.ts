@@ -74,11 +74,12 @@ function recordJson(alias: string): RowJson {
 }
 
 /**
- * The rows that a list or object with these fields reads: selecting the fields themselves when
- * they are all columns (see record-fields.ts), else the columns they read.
+ * The rows that a list (or with `single`, an object) with these fields reads: selecting the
+ * fields themselves when they are all columns of a small page (see record-fields.ts), else the
+ * columns they read.
  */
-export function compileFieldRows(rows: RowSource, correlation: Correlation | null, fields: readonly Field[], context: CompileContext): CompiledRows {
-  const record = recordFields(fields, rows.orderBy);
+export function compileFieldRows(rows: RowSource, correlation: Correlation | null, fields: readonly Field[], context: CompileContext, single = false): CompiledRows {
+  const record = recordFields(fields, rows, single);
   return compileRows(rows, correlation, context, record ? { record } : readColumns(fields, rows.orderBy));
 }
 
@@ -129,8 +130,9 @@ function freeColumnName(name: string, columns: readonly string[]): string {
 
 /**
  * A list of rows as a statement of its own, `SELECT <output(list)> FROM …`, rather than as a
- * scalar subquery of one: for a query whose only root field it is, Postgres then plans one
- * query level fewer (about 20 µs a run on PG17 for a filter it plans on every run).
+ * scalar subquery of one: for a query whose only root field it is, Postgres then plans and runs
+ * one query level fewer. Measured on PG17: 10–20 µs a run on a filtered page of 20 rows, 85 µs
+ * on a list of 1,000 (of about 1,200 and 4,000).
  */
 export function compileListStatement(fields: readonly Field[], rows: CompiledRows, context: CompileContext, output: (list: Sql) => Sql): Sql {
   return compileListSelect(fields, rows, context, [], output);

@@ -40,7 +40,7 @@ function compileRootField(field: DatabaseField, context: CompileContext): Sql {
       return compileJsonList(field.fields, rows, context);
     }
     case 'select_one': {
-      const rows = compileFieldRows(field.rows, null, field.fields, context);
+      const rows = compileFieldRows(field.rows, null, field.fields, context, true);
       const row = compileRowsJson(field.fields, rows, context);
       return sql`(SELECT ${row.object} FROM ${rows.from} AS ${ident(rows.alias)}${row.lateral} LIMIT 1)`;
     }

@@ -83,12 +83,13 @@ const textParam = (value: unknown, path = '$') => ({
 describe('compileQuery', () => {
   it('compiles a simple list to one json_agg of row records over the schema-qualified table', async () => {
     const compiled = compile('{ author { id name } }');
-    // Keys that are the schema's field names name the columns of the rows subquery, and the
+    // Keys that are the schema's field names name the columns of a LATERAL record, and the
     // query's only list is the statement's own SELECT.
     expect(compiled.text).toBe(
-      'SELECT (coalesce(json_agg("_0".*), \'[]\'::json))::text AS "0", ' +
+      'SELECT (coalesce(json_agg("_1".*), \'[]\'::json))::text AS "0", ' +
         '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1" ' +
-        'FROM (SELECT "_0"."id" AS "id", "_0"."name" AS "name" FROM "public"."author" AS "_0") AS "_0"',
+        'FROM (SELECT "_0"."id", "_0"."name" FROM "public"."author" AS "_0") AS "_0" ' +
+        'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"',
     );
     expect(compiled.timingColumn).toBe(1);
     expect(compiled.params).toEqual([]);
@@ -123,17 +124,17 @@ describe('compileQuery', () => {
   });
 
   it('reads a record as a whole row even when a field has the name of its SQL alias', async () => {
-    // The rows subquery is "_0" and holds the fields.
-    const own = compile('{ tagged { _0 _1 _2 } }');
+    // The rows subquery is "_0" and holds the fields of a small page.
+    const own = compile('{ tagged(limit: 5) { _0 _1 _2 } }');
     expect(own.text).toContain('"_0"."_0" AS "_0"');
     expect(await run(own)).toEqual({ tagged: [{ _0: 'zero', _1: 5, _2: 'five' }] });
     // Ordered by a column it does not select, the fields are a LATERAL record "_1".
-    const lateral = compile('{ tagged(order_by: {_2: asc}) { _0 _1 } }');
+    const lateral = compile('{ tagged(order_by: {_2: asc}, limit: 5) { _0 _1 } }');
     expect(lateral.text).toContain(') AS "_1"');
     expect(await run(lateral)).toEqual({ tagged: [{ _0: 'zero', _1: 5 }] });
   });
 
-  it('selects the fields themselves in the rows subquery when all are columns, and orders by them there', async () => {
+  it('selects the fields themselves in the rows subquery when all are columns of a small page, and orders by them there', async () => {
     const root = compile('{ author(order_by: {name: desc}, limit: 2) { __typename id name } }');
     expect(root.text).toBe(
       'SELECT (coalesce(json_agg("_0".* ORDER BY "_0"."name" DESC NULLS FIRST), \'[]\'::json))::text AS "0", ' +
@@ -155,12 +156,18 @@ describe('compileQuery', () => {
 
     // The order key's column is under another key, or its name is another column's key: the
     // fields stay a LATERAL record, and json_agg orders by the table's columns.
-    const other = compile('{ swapped(order_by: {a: asc}) { b } }');
+    const other = compile('{ swapped(order_by: {a: asc}, limit: 10) { b } }');
     expect(other.text).toContain('CROSS JOIN LATERAL');
     expect(await run(other)).toEqual({ swapped: [{ b: 2 }, { b: 1 }] });
-    const both = compile('{ swapped(order_by: {a: asc}) { a b } }');
+    const both = compile('{ swapped(order_by: {a: asc}, limit: 10) { a b } }');
     expect(both.text).toContain('CROSS JOIN LATERAL');
     expect(await run(both)).toEqual({ swapped: [{ a: 10, b: 2 }, { a: 20, b: 1 }] });
+
+    // A list that may be long reads each row more cheaply through the LATERAL record: no limit,
+    // a limit over 100, or one given by a variable.
+    for (const query of ['{ author { id } }', '{ author(limit: 101) { id } }', 'query ($n: Int) { author(limit: $n) { id } }']) {
+      expect(compile(query, { n: 2 }).text).toContain('CROSS JOIN LATERAL');
+    }
   });
 
   it('keeps aliases out of SQL text: a selection with one builds its objects with keys as parameters', async () => {
