@@ -80,6 +80,9 @@ const textParam = (value: unknown, path = '$') => ({
   path,
 });
 
+/** The last column of every query statement: Postgres's own time for it (compile-query.ts). */
+const timingColumnSql = (index: number) => `(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "${index}"`;
+
 describe('compileQuery', () => {
   it('compiles a simple list to one json_agg of row records over the schema-qualified table', async () => {
     const compiled = compile('{ author { id name } }');
@@ -87,7 +90,7 @@ describe('compileQuery', () => {
     // query's only list is the statement's own SELECT.
     expect(compiled.text).toBe(
       'SELECT (coalesce(json_agg("_1".*), \'[]\'::json))::text AS "0", ' +
-        '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1" ' +
+        `${timingColumnSql(1)} ` +
         'FROM (SELECT "_0"."id", "_0"."name" FROM "public"."author" AS "_0") AS "_0" ' +
         'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"',
     );
@@ -138,7 +141,7 @@ describe('compileQuery', () => {
     const root = compile('{ author(order_by: {name: desc}, limit: 2) { __typename id name } }');
     expect(root.text).toBe(
       'SELECT (coalesce(json_agg("_0".* ORDER BY "_0"."name" DESC NULLS FIRST), \'[]\'::json))::text AS "0", ' +
-        '(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000000)::bigint::text AS "1" ' +
+        `${timingColumnSql(1)} ` +
         'FROM (SELECT ($1)::"pg_catalog"."text" AS "__typename", "_0"."id" AS "id", "_0"."name" AS "name" FROM "public"."author" AS "_0" ' +
         'ORDER BY "_0"."name" DESC NULLS FIRST LIMIT ($2)::"pg_catalog"."int4") AS "_0"',
     );
