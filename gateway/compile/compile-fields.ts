@@ -84,8 +84,8 @@ export function compileFieldRows(rows: RowSource, correlation: Correlation | nul
 }
 
 /** One row of `rows` as a JSON object with the selected fields, and the FROM items it needs. */
-export function compileRowsJson(fields: readonly Field[], rows: CompiledRows, context: CompileContext): RowJson {
-  return rows.record ? recordJson(rows.alias) : compileRowJson(fields, rows.alias, context);
+export function compileRowsJson(fields: readonly Field[], rows: CompiledRows, context: CompileContext, parents: string | null = null): RowJson {
+  return rows.record ? recordJson(rows.alias) : compileRowJson(fields, rows.alias, context, parents);
 }
 
 /** Column names of a grouped list's key: fixed names, never request text. */
@@ -106,7 +106,7 @@ function groupKey(index: number): string {
  */
 function compileListSelect(fields: readonly Field[], rows: CompiledRows, context: CompileContext, keys: readonly string[], output = (list: Sql) => list): Sql {
   const parents = fields.some(isSetBased) ? context.nextAlias() : null;
-  const row = rows.record ? recordJson(rows.alias) : compileRowJson(fields, rows.alias, context, parents);
+  const row = compileRowsJson(fields, rows, context, parents);
   const alias = ident(rows.alias);
   const select = (from: Sql, order: Sql | null) => {
     const ordered = order ? sql`${row.element} ORDER BY ${order}` : row.element;
