@@ -64,7 +64,9 @@ export function compileQuery(plan: QueryPlan): CompiledQuery | null {
   // A query's only list or aggregate is the statement's own SELECT: aggregating without GROUP
   // BY, it gives exactly the one row.
   const only = fields.length === 1 ? fields[0]! : null;
-  const output = (json: Sql) => sql`(${json})::text AS ${ident('0')}, ${timing}`;
+  // Each answer leaves as its json value, not cast to text: the cast would copy the whole answer
+  // once more inside Postgres. The bytes on the wire are the same, and Sluice reads them as bytes.
+  const output = (json: Sql) => sql`(${json}) AS ${ident('0')}, ${timing}`;
   if (only?.kind === 'select') {
     const rows = compileFieldRows(only.rows, null, only.fields, context);
     return { ...compileSql(compileListStatement(only.fields, rows, context, output)), sqlFields, timingColumn };
@@ -72,7 +74,7 @@ export function compileQuery(plan: QueryPlan): CompiledQuery | null {
   if (only?.kind === 'aggregate') {
     return { ...compileSql(compileAggregateSelect(only.aggregate, null, context, output)), sqlFields, timingColumn };
   }
-  const columns = fields.map((field, i) => sql`(${compileRootField(field, context)})::text AS ${ident(String(i))}`);
+  const columns = fields.map((field, i) => sql`(${compileRootField(field, context)}) AS ${ident(String(i))}`);
   const { text, params } = compileSql(sql`SELECT ${join([...columns, timing])}`);
   return { text, params, sqlFields, timingColumn };
 }

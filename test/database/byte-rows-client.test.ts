@@ -78,6 +78,9 @@ describe('ByteRowsClient (the pool client class)', () => {
     try {
       const [value] = await queryRowBytes(other, 'sluice_test_other', `SELECT 'Ångström'::text`, []);
       expect(value!.toString('utf8')).toBe('Ångström');
+      // A json column (an answer) comes back as Postgres's text, spacing and all, not parsed by pg.
+      const [json] = await queryRowBytes(other, 'sluice_test_other_json', `SELECT '{"a": [1, 2]}'::json`, []);
+      expect(json!.toString('utf8')).toBe('{"a": [1, 2]}');
     } finally {
       other.release();
     }

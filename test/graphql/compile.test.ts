@@ -2,6 +2,7 @@
  * The compiler in kysely's style: build a plan through the public plan and compile functions,
  * assert the SQL text and its parameters, then run the statement on a real database.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { introspectDatabase } from '../../schema/introspect/index.js';
@@ -12,6 +13,7 @@ import { planQuery, type Variables } from '../../gateway/plan/index.js';
 import { compileQuery, type CompiledQuery } from '../../gateway/compile/index.js';
 import { createSqlCompiler, ident, sql } from '../../gateway/compile/sql.js';
 import { bindParams } from '../../gateway/execute/bind-params.js';
+import { queryRowBytes } from '../../gateway/database/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
@@ -41,12 +43,17 @@ function compile(query: string, variables: Variables = {}): CompiledQuery {
   return compiled;
 }
 
-/** Runs a compiled statement as the executor does and parses each root field's JSON text. */
+/** Runs a compiled statement as the executor does (its row as bytes) and parses each root field's JSON text. */
 async function run(compiled: CompiledQuery, variables: Variables = {}): Promise<Record<string, unknown>> {
   const values = bindParams(compiled.params, variables, {});
-  const result = await db.pool.query<string[]>({ text: compiled.text, values, rowMode: 'array' });
-  expect(result.rows).toHaveLength(1);
-  return Object.fromEntries(compiled.sqlFields.map((field, i) => [field, JSON.parse(result.rows[0]![i]!) as unknown]));
+  const client = await db.pool.connect();
+  try {
+    const name = `sluice_test_${createHash('sha1').update(compiled.text).digest('hex').slice(0, 24)}`;
+    const row = await queryRowBytes(client, name, compiled.text, values);
+    return Object.fromEntries(compiled.sqlFields.map((field, i) => [field, JSON.parse(row[i]!.toString('utf8')) as unknown]));
+  } finally {
+    client.release();
+  }
 }
 
 beforeAll(async () => {
@@ -89,7 +96,7 @@ describe('compileQuery', () => {
     // Keys that are the schema's field names name the columns of a LATERAL record, and the
     // query's only list is the statement's own SELECT.
     expect(compiled.text).toBe(
-      'SELECT (coalesce(json_agg("_1".*), \'[]\'::json))::text AS "0", ' +
+      'SELECT (coalesce(json_agg("_1".*), \'[]\'::json)) AS "0", ' +
         `${timingColumnSql(1)} ` +
         'FROM (SELECT "_0"."id", "_0"."name" FROM "public"."author" AS "_0") AS "_0" ' +
         'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"',
@@ -140,7 +147,7 @@ describe('compileQuery', () => {
   it('selects the fields themselves in the rows subquery when all are columns of a small page, and orders by them there', async () => {
     const root = compile('{ author(order_by: {name: desc}, limit: 2) { __typename id name } }');
     expect(root.text).toBe(
-      'SELECT (coalesce(json_agg("_0".* ORDER BY "_0"."name" DESC NULLS FIRST), \'[]\'::json))::text AS "0", ' +
+      'SELECT (coalesce(json_agg("_0".* ORDER BY "_0"."name" DESC NULLS FIRST), \'[]\'::json)) AS "0", ' +
         `${timingColumnSql(1)} ` +
         'FROM (SELECT ($1)::"pg_catalog"."text" AS "__typename", "_0"."id" AS "id", "_0"."name" AS "name" FROM "public"."author" AS "_0" ' +
         'ORDER BY "_0"."name" DESC NULLS FIRST LIMIT ($2)::"pg_catalog"."int4") AS "_0"',
