@@ -83,10 +83,17 @@ function graphqlSender(job: LoadJob, target: GraphqlTarget): { send: Send; close
 }
 
 /** A new connection per request: connect, run one statement, disconnect (the cold function). */
-function sqlConnectSender(target: SqlConnectTarget): { send: Send; close(): Promise<void> } {
+function sqlConnectSender(job: LoadJob, target: SqlConnectTarget): { send: Send; close(): Promise<void> } {
   const send: Send = async (i) => {
     const { sql, params } = target.statements[i % target.statements.length]!;
-    const client = new pg.Client({ connectionString: target.url, application_name: 'sluice-bench-direct', statement_timeout: target.statementTimeoutMs });
+    // A connection attempt is bounded like any request: a SYN dropped by a full listen queue is
+    // retried by the kernel for minutes, which would hold the run open long past its window.
+    const client = new pg.Client({
+      connectionString: target.url,
+      application_name: 'sluice-bench-direct',
+      statement_timeout: target.statementTimeoutMs,
+      connectionTimeoutMillis: job.requestTimeoutMs,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -122,7 +129,7 @@ function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
 
 async function runJob(job: LoadJob): Promise<LoadResult> {
   const { target } = job;
-  const sender = target.kind === 'graphql' ? graphqlSender(job, target) : target.kind === 'sql' ? sqlSender(target) : sqlConnectSender(target);
+  const sender = target.kind === 'graphql' ? graphqlSender(job, target) : target.kind === 'sql' ? sqlSender(target) : sqlConnectSender(job, target);
   const latencies: number[] = [];
   const errorKinds: Record<string, number> = {};
   let errors = 0;

@@ -37,7 +37,10 @@ export async function sampleConnections(url: string, intervalMs = 20): Promise<{
   let running = true;
   const loop = (async () => {
     while (running) {
-      const now = await count(client);
+      // A failed sample (Postgres going away while the burst is abandoned) ends the sampling
+      // with what was seen so far, rather than becoming an unhandled rejection.
+      const now = await count(client).catch(() => undefined);
+      if (!now) break;
       total = Math.max(total, now.total);
       for (const [name, n] of now.byApplication) byApplication[name] = Math.max(byApplication[name] ?? 0, n);
       samples++;
@@ -47,7 +50,7 @@ export async function sampleConnections(url: string, intervalMs = 20): Promise<{
   return {
     async stop() {
       running = false;
-      await loop.catch(() => undefined);
+      await loop;
       await client.end().catch(() => undefined);
       return { total, byApplication, samples };
     },
