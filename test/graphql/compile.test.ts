@@ -43,7 +43,7 @@ function compile(query: string, variables: Variables = {}): CompiledQuery {
   return compiled;
 }
 
-/** Runs a compiled statement as the executor does (its row as bytes) and parses each root field's JSON text. */
+/** Runs a compiled statement through the executor's read (`queryRowBytes`; on this plain pool, its pg fallback) and parses each root field's JSON text. */
 async function run(compiled: CompiledQuery, variables: Variables = {}): Promise<Record<string, unknown>> {
   const values = bindParams(compiled.params, variables, {});
   const client = await db.pool.connect();
