@@ -69,7 +69,7 @@ export class ByteRowsClient extends pg.Client {
 }
 
 /** Every column as Postgres's text: a json answer must reach the response as the text it is, not parsed. */
-const keepText = (value: string): string => value;
+const textTypes = { getTypeParser: () => (value: string): string => value };
 
 function asBytes(row: unknown[] | undefined): (Buffer | null)[] {
   return (row ?? []).map((value) => (value === null || value === undefined ? null : Buffer.isBuffer(value) ? value : Buffer.from(String(value))));
@@ -86,6 +86,6 @@ export function holdWritesUntilNextTick(client: pg.ClientBase): void {
  */
 export async function queryRowBytes(client: pg.ClientBase, name: string, text: string, values: unknown[]): Promise<(Buffer | null)[]> {
   if (client instanceof ByteRowsClient) return client.queryRowBytes(name, text, values);
-  const result = await client.query<unknown[]>({ name, text, values, rowMode: 'array', types: { getTypeParser: () => keepText } });
+  const result = await client.query<unknown[]>({ name, text, values, rowMode: 'array', types: textTypes });
   return asBytes(result.rows[0]);
 }
