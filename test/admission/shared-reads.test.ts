@@ -133,14 +133,16 @@ describe('runStatement on a shared connection', () => {
   it('learns a statement’s cost from the time Postgres reports', async () => {
     const timing = new StatementTiming();
     expect(timing.expectedMs).toBe(Number.POSITIVE_INFINITY);
-    await run(timing, 1);
+    const row = await run(timing, 1);
+    // Exactly the microseconds the statement reported, not a guess of how fast this machine is.
+    expect(timing.expectedMs).toBe(Number(row[1]!.toString()) / 1000);
     expect(timing.expectedMs).toBeGreaterThanOrEqual(0);
-    expect(timing.expectedMs).toBeLessThan(sharedReadBudgetMs / 2);
   });
 
   it('sends cheap reads of one turn in one write on one backend, each with its own answer or error', async () => {
     const timing = new StatementTiming();
-    await run(timing, 1);
+    // Known cheap, whatever one run measures on a busy machine.
+    timing.record(0.05);
     // Count the socket writes of whichever pool connection the batch gets.
     const writes = new Map<pg.PoolClient, number>();
     const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect(), pool.connect()]);
