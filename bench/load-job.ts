@@ -28,9 +28,13 @@ export type LoadTarget =
   | {
       readonly kind: 'sql';
       readonly url: string;
-      /** Sluice's pool size and statement timeout, so both sides run under the same limits. */
+      /**
+       * Sluice's pool size, statement timeout and heap priming, so both sides run under the same
+       * limits and their backends treat memory alike.
+       */
       readonly poolMax: number;
       readonly statementTimeoutMs: number;
+      readonly heapPrimeKb: number;
       readonly statements: readonly CapturedStatement[];
     }
   /**

@@ -7,7 +7,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { sessionOptions } from '../gateway/database/index.js';
+import { primeBackendHeap, sessionOptions } from '../gateway/database/index.js';
 import { errorKind, hasErrors, percentile, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
 import { findWorkload, requestBody } from './workloads.js';
 import { bodyHasErrors, createKeepAliveClient } from './keep-alive-client.js';
@@ -108,7 +108,7 @@ function sqlConnectSender(job: LoadJob, target: SqlConnectTarget): { send: Send;
 }
 
 function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
-  // The same session settings as Sluice's pool (read-only, statement timeout), the same size.
+  // The same session settings as Sluice's pool (read-only, statement timeout, primed heap), the same size.
   const pool = new pg.Pool({
     connectionString: target.url,
     max: target.poolMax,
@@ -116,6 +116,7 @@ function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
     options: sessionOptions(target.statementTimeoutMs),
   });
   pool.on('error', () => undefined);
+  if (target.heapPrimeKb > 0) pool.on('connect', (client) => void primeBackendHeap(client, target.heapPrimeKb).catch(() => undefined));
   const names = new Map<string, string>();
   for (const { sql } of target.statements) if (!names.has(sql)) names.set(sql, `bench_raw_${names.size}`);
   const send: Send = async (i) => {

@@ -164,7 +164,7 @@ async function measureWorkload(sides: Sides, workload: Workload, scale: number, 
         peaks.postgraphile.push(peakRss);
       },
       raw: async () => {
-        runs.raw.push(await runLoad({ ...base, target: { kind: 'sql', url: postgres.url, poolMax: sluice.poolMax, statementTimeoutMs: sluice.statementTimeoutMs, statements } }));
+        runs.raw.push(await runLoad({ ...base, target: { kind: 'sql', url: postgres.url, poolMax: sluice.poolMax, statementTimeoutMs: sluice.statementTimeoutMs, heapPrimeKb: sluice.heapPrimeKb, statements } }));
       },
     };
     const sides: Side[] = ['sluice', ...(peer ? (['postgraphile'] as const) : []), ...(statements.length > 0 ? (['raw'] as const) : [])];

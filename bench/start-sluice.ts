@@ -23,6 +23,8 @@ export interface RunningSluice {
   /** How long a request waits for a pool connection before its 503. */
   readonly poolTimeoutMs: number;
   readonly statementTimeoutMs: number;
+  /** `SLUICE_POOL_HEAP_PRIME_KB`, so the raw-SQL floor's connections are primed alike. */
+  readonly heapPrimeKb: number;
   /** Runs `work` with statement logging on and returns the statements executed meanwhile. */
   capture(work: () => Promise<void>): Promise<CapturedStatement[]>;
   close(): Promise<void>;
@@ -102,6 +104,7 @@ export async function startSluice(databaseUrl: string, poolMax: number, backlog?
       poolMax: config.poolMax,
       poolTimeoutMs: config.poolTimeoutMs,
       statementTimeoutMs: config.statementTimeoutMs,
+      heapPrimeKb: config.poolHeapPrimeKb,
       async capture(work) {
         captured = [];
         logger.level = 'debug';

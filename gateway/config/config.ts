@@ -14,6 +14,12 @@ export interface Config {
   readonly poolMax: number;
   /** How long a request waits for a free connection before it gets a 503. */
   readonly poolTimeoutMs: number;
+  /**
+   * `SLUICE_POOL_HEAP_PRIME_KB`: memory each new pool connection allocates and frees once in its
+   * Postgres backend, so that glibc there keeps up to twice this much heap between statements
+   * instead of faulting fresh pages in for every large answer (`primeBackendHeap`); 0: none.
+   */
+  readonly poolHeapPrimeKb: number;
   /** `statement_timeout` set on every pool connection; 0 disables it. */
   readonly statementTimeoutMs: number;
   readonly logLevel: LogLevel;

@@ -185,6 +185,8 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     adminSecret: adminSecret(env),
     poolMax,
     poolTimeoutMs: integer(read(env, 'SLUICE_POOL_TIMEOUT_MS'), 5_000, 1, maxInt32, 'a positive integer (milliseconds)'),
+    // glibc raises its thresholds for a freed block of at most 32 MiB; a larger one changes nothing.
+    poolHeapPrimeKb: integer(read(env, 'SLUICE_POOL_HEAP_PRIME_KB'), 1024, 0, 32_768, 'an integer from 0 to 32768 (kilobytes, 0 = none)'),
     statementTimeoutMs: integer(
       read(env, 'SLUICE_STATEMENT_TIMEOUT_MS'),
       30_000,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { redactUrl } from '../logging/redact-url.js';
 import { ByteRowsClient } from './byte-rows-client.js';
+import { primeBackendHeap } from './prime-backend-heap.js';
 
 /**
  * Session settings sent in the startup packet's `options` parameter, so they cost no round trip:
@@ -53,6 +54,15 @@ export function createPool(config: Config, logger: Logger): pg.Pool {
   pool.on('error', (error) => {
     logger.error({ err: { message: error.message, code: (error as { code?: unknown }).code } }, 'idle database connection failed');
   });
+  if (config.poolHeapPrimeKb > 0) {
+    // Issued before the client is handed out, so it is the connection's first statement. Not
+    // awaited: a request on the new connection queues behind it on the same socket.
+    pool.on('connect', (client) => {
+      primeBackendHeap(client, config.poolHeapPrimeKb).catch((error: unknown) => {
+        logger.debug({ err: { message: error instanceof Error ? error.message : String(error) } }, 'priming a connection\'s backend heap failed');
+      });
+    });
+  }
   logger.debug({ databaseUrl: redactUrl(config.databaseUrl), max: config.poolMax }, 'connection pool created');
   return pool;
 }

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       adminSecret: undefined,
       poolMax: 20,
       poolTimeoutMs: 5000,
+      poolHeapPrimeKb: 1024,
       statementTimeoutMs: 30000,
       logLevel: 'info',
       exposeSchemas: ['public'],
@@ -48,6 +49,9 @@ describe('loadConfig', () => {
       saturationWarnMs: 2500,
       sharedReads: 1,
     });
+    expect(errorOf({ SLUICE_POOL_HEAP_PRIME_KB: '32769' }).message).toBe(
+      'SLUICE_POOL_HEAP_PRIME_KB must be an integer from 0 to 32768 (kilobytes, 0 = none), got "32769"',
+    );
     expect(errorOf({ SLUICE_POOL_SHARED_READS: '0' }).message).toBe('SLUICE_POOL_SHARED_READS must be an integer from 1 to 1000, got "0"');
     expect(config.metricsSecret).toBe('scrape-me');
     expect(loadConfig({ SLUICE_POOL_QUEUE_MAX: '0' }).backpressure?.queueMax).toBe(0);
@@ -94,6 +98,7 @@ describe('loadConfig', () => {
       SLUICE_ADMIN_SECRET: 's3cret',
       SLUICE_POOL_MAX: '7',
       SLUICE_POOL_TIMEOUT_MS: '250',
+      SLUICE_POOL_HEAP_PRIME_KB: '0',
       SLUICE_STATEMENT_TIMEOUT_MS: '0',
       SLUICE_LOG_LEVEL: 'DEBUG',
       SLUICE_EXPOSE_SCHEMAS: ' public , sales,public',
@@ -107,6 +112,7 @@ describe('loadConfig', () => {
       adminSecret: 's3cret',
       poolMax: 7,
       poolTimeoutMs: 250,
+      poolHeapPrimeKb: 0,
       statementTimeoutMs: 0,
       logLevel: 'debug',
       exposeSchemas: ['public', 'sales'],

@@ -17,6 +17,8 @@ function checkedOutClient<M>(event: string, listener: (message: M) => void): { r
     db = await createTestDatabase();
     pool = createPool(loadConfig({ DATABASE_URL: db.url, SLUICE_POOL_MAX: '1' }), createLogger('silent'));
     client = await pool.connect();
+    // Let the pool's own first statement (the heap prime) answer before listening.
+    await client.query('SELECT 1');
     (client as unknown as { connection: pg.Connection }).connection.on(event, listener as (...args: unknown[]) => void);
   });
   afterAll(async () => {
