@@ -116,14 +116,25 @@ function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
     options: sessionOptions(target.statementTimeoutMs),
   });
   pool.on('error', () => undefined);
-  if (target.heapPrimeKb > 0) pool.on('connect', (client) => void primeBackendHeap(client, target.heapPrimeKb).catch(() => undefined));
   const names = new Map<string, string>();
   for (const { sql } of target.statements) if (!names.has(sql)) names.set(sql, `bench_raw_${names.size}`);
+  // Primed on first use rather than on the pool's 'connect' event: without pg's pipeline mode a
+  // query queued behind the prime is deprecated (and a warning on stderr).
+  const primed = new WeakSet<pg.PoolClient>();
   const send: Send = async (i) => {
     const { sql, params } = target.statements[i % target.statements.length]!;
-    const result = await pool.query({ name: names.get(sql)!, text: sql, values: params as unknown[], rowMode: 'array' });
-    if (result.rows.length !== 1) throw new Error(`expected one row, got ${result.rows.length}`);
-    return true;
+    const client = await pool.connect();
+    try {
+      if (target.heapPrimeKb > 0 && !primed.has(client)) {
+        primed.add(client);
+        await primeBackendHeap(client, target.heapPrimeKb);
+      }
+      const result = await client.query({ name: names.get(sql)!, text: sql, values: params as unknown[], rowMode: 'array' });
+      if (result.rows.length !== 1) throw new Error(`expected one row, got ${result.rows.length}`);
+      return true;
+    } finally {
+      client.release();
+    }
   };
   return { send, close: () => pool.end() };
 }

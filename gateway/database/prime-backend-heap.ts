@@ -19,5 +19,8 @@ import type pg from 'pg';
  * The size is a parameter and the statement a constant: no request text is involved.
  */
 export async function primeBackendHeap(client: pg.ClientBase, kilobytes: number): Promise<void> {
-  await client.query({ text: "SELECT length(repeat(' ', $1::int))", values: [kilobytes * 1024] });
+  await client.query({ text: primeBackendHeapSql, values: [kilobytes * 1024] });
 }
+
+/** Named in a comment, so an operator who meets it in pg_stat_activity or a log knows what it is. */
+export const primeBackendHeapSql = "SELECT length(repeat(' ', $1::int)) /* sluice: SLUICE_POOL_HEAP_PRIME_KB */";

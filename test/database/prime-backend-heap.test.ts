@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../gateway/config/index.js';
-import { createPool, queryRowBytes } from '../../gateway/database/index.js';
+import { createPool, primeBackendHeapSql, queryRowBytes } from '../../gateway/database/index.js';
 import { createLogger } from '../../gateway/logging/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -62,7 +62,7 @@ describe("priming each pool connection's backend heap (SLUICE_POOL_HEAP_PRIME_KB
         if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 20));
         last = (await observer.query<{ query: string; state: string }>('SELECT query, state FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0];
       }
-      expect(last).toEqual({ query: "SELECT length(repeat(' ', $1::int))", state: 'idle' });
+      expect(last).toEqual({ query: primeBackendHeapSql, state: 'idle' });
       const row = await queryRowBytes(client, 'prime_then_read', `SELECT '{"a": 1}'::json AS a`, []);
       expect(row.map((value) => value?.toString())).toEqual(['{"a": 1}']);
     } finally {
