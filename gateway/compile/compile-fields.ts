@@ -53,7 +53,8 @@ export function compileRowJson(fields: readonly Field[], alias: string, context:
     const list = compileListSelect(field.fields, rows, context, keys);
     const on = field.hop.mapping.map((pair, i) => sql`${ident(joined, groupKey(i))} = ${ident(alias, pair.from)}`);
     joins.push(sql` LEFT JOIN (${list}) AS ${ident(joined)} ON ${join(on, sql` AND `)}`);
-    return sql`coalesce(${ident(joined, 'list')}, '[]'::json)`;
+    // An array, not JSON: see compileListSelect. `'{}'` takes the list's array type.
+    return sql`coalesce(${ident(joined, 'list')}, '{}')`;
   });
   const names = fields.map((field) => field.schemaName);
   if (names.every((name): name is string => name !== undefined && Buffer.byteLength(name) <= maxIdentifierBytes)) {
@@ -112,8 +113,13 @@ function compileListSelect(fields: readonly Field[], rows: CompiledRows, context
     const ordered = order ? sql`${row.element} ORDER BY ${order}` : row.element;
     const keyColumns = keys.map((key, i) => sql`${ident(rows.alias, key)} AS ${ident(groupKey(i))}, `);
     const groupBy = keys.length > 0 ? sql` GROUP BY ${join(keys.map((key) => ident(rows.alias, key)))}` : sql``;
-    // Grouped, a parent without rows has no group: the join's `coalesce` gives it its `[]`.
-    const list = keys.length > 0 ? sql`json_agg(${ordered}) AS "list"` : output(sql`coalesce(json_agg(${ordered}), '[]'::json)`);
+    // Grouped, a parent without rows has no group: the join's `coalesce` gives it its `{}`, `[]`
+    // in JSON. A grouped list is an array of the rows' records (`array_agg`), not JSON: it is a
+    // field of its parent's record, and the JSON of the outermost list then writes every level in
+    // one pass. Nested as JSON, each level's text was copied out, scanned for its length and
+    // copied in again by the level above: 12–15 % of Postgres's CPU on 20 artists → albums →
+    // tracks (PG17), and the lists' `json_agg` puts a newline between elements.
+    const list = keys.length > 0 ? sql`array_agg(${ordered}) AS "list"` : output(sql`coalesce(json_agg(${ordered}), '[]'::json)`);
     return sql`SELECT ${join(keyColumns, sql``)}${list} FROM ${from}${row.lateral}${groupBy}`;
   };
   if (!parents) return select(sql`${rows.from} AS ${alias}`, rows.outerOrder);
