@@ -4,7 +4,7 @@
  * Postgres connections than the pool through Sluice; connection errors directly).
  */
 import type { BurstSettings } from './bench-settings.js';
-import type { LoadResult } from './load-job.js';
+import type { LatencySummary, LoadResult } from './load-job.js';
 import type { Machine } from './machine-info.js';
 import type { TcpCounters } from './read-tcp-counters.js';
 import type { ConnectionPeak } from './sample-connections.js';
@@ -36,12 +36,28 @@ export interface BurstReportInput {
  */
 const queueingFor = (callers: number) => (result: LoadResult): number => (1000 * callers) / Math.max(result.requestsPerSecond, 1e-9);
 
+/**
+ * Every answer within the callers' timeout, and no caller starving once the load runs: the later
+ * requests' p99 within twice the mean wait. Each caller's first request is left out of the second
+ * rule: all of them are sent at the same moment, so they measure how long the last of a thousand
+ * simultaneous arrivals waits, and the load generator's own cold start (a thousand sockets opened
+ * at once by one process), not a caller starving. They are reported on their own row.
+ */
+export function boundedP99(result: LoadResult, timeoutMs: number, queueingMs: number): boolean {
+  const p99 = result.laterRequests?.p99Ms ?? result.p99Ms;
+  return result.maxMs !== null && result.maxMs < timeoutMs && p99 !== null && p99 <= 2 * queueingMs;
+}
+
 const number = (value: number): string => Math.round(value).toLocaleString('en-US');
 const ms = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(1));
 
 function kinds(result: LoadResult): string {
   const entries = Object.entries(result.errorKinds).sort((a, b) => b[1] - a[1]);
   return entries.length === 0 ? 'none' : entries.map(([kind, n]) => `${kind}: ${number(n)}`).join('; ');
+}
+
+function split(summary: LatencySummary | undefined): string {
+  return summary ? `${ms(summary.p50Ms)} / ${ms(summary.p99Ms)} / ${ms(summary.maxMs)} (${number(summary.requests)})` : 'n/a';
 }
 
 function connections(peak: ConnectionPeak): string {
@@ -65,9 +81,10 @@ export function formatBurstReport(input: BurstReportInput): string {
   const checks = [
     [`through Sluice, no failed request`, sluice.result.errors === 0, `${number(sluice.result.errors)} failed`],
     [
-      'through Sluice, p99 bounded: every answer within the callers\' timeout, and p99 within 2× the queueing time callers ÷ throughput (no caller starves)',
-      sluice.result.maxMs !== null && sluice.result.maxMs < settings.requestTimeoutMs && sluice.result.p99Ms !== null && sluice.result.p99Ms <= 2 * queueing(sluice.result),
-      `p99 ${ms(sluice.result.p99Ms)} ms, max ${ms(sluice.result.maxMs)} ms; ${number(settings.callers)} ÷ ${number(sluice.result.requestsPerSecond)}/s = ${ms(queueing(sluice.result))} ms`,
+      "through Sluice, p99 bounded: every answer within the callers' timeout, and once the burst has arrived (each caller's later requests) p99 within 2× the queueing time callers ÷ throughput (no caller starves)",
+      boundedP99(sluice.result, settings.requestTimeoutMs, queueing(sluice.result)),
+      `p99 ${ms(sluice.result.p99Ms)} ms (first requests ${ms(sluice.result.firstRequests?.p99Ms ?? null)}, later ${ms(sluice.result.laterRequests?.p99Ms ?? null)}), ` +
+        `max ${ms(sluice.result.maxMs)} ms; ${number(settings.callers)} ÷ ${number(sluice.result.requestsPerSecond)}/s = ${ms(queueing(sluice.result))} ms`,
     ],
     [
       `through Sluice, Postgres never sees more than the pool's ${settings.poolMax} connections`,
@@ -106,6 +123,8 @@ export function formatBurstReport(input: BurstReportInput): string {
     row('p50 latency ms (answered)', (s) => ms(s.result.p50Ms)),
     row('p99 latency ms (answered)', (s) => ms(s.result.p99Ms)),
     row('max latency ms (answered)', (s) => ms(s.result.maxMs)),
+    row("p50 / p99 / max ms of each caller's first request (all sent at once)", (s) => split(s.result.firstRequests)),
+    row('p50 / p99 / max ms of the later requests', (s) => split(s.result.laterRequests)),
     row('queueing time ms: callers ÷ answered per second', (s) => ms(queueing(s.result))),
     row('most Postgres connections at once (by application)', (s) => connections(s.connections)),
     row('TCP listen-queue overflows (host-wide; each one a SYN retried after 1 s, 3 s …)', (s) => (s.tcp ? number(s.tcp.listenOverflows) : 'n/a')),

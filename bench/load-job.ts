@@ -71,10 +71,37 @@ export interface LoadResult {
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
   readonly maxMs: number | null;
+  /**
+   * The same latencies split by whether the request was its caller's first. All callers start at
+   * once, so their first requests are a burst's arrival (and the load generator's own cold
+   * start); the later ones show whether a caller starves once the load runs. Absent from
+   * results combined over rounds.
+   */
+  readonly firstRequests?: LatencySummary;
+  readonly laterRequests?: LatencySummary;
   /** Failures in the window by kind (`HTTP 503`, `ECONNRESET`, SQLSTATE `53300` …). */
   readonly errorKinds: Readonly<Record<string, number>>;
   /** The first failure's message, for the log. */
   readonly firstError?: string;
+}
+
+export interface LatencySummary {
+  /** Successful requests in the measured window. */
+  readonly requests: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly maxMs: number | null;
+}
+
+/** Count, median, p99 and max of latencies in milliseconds. */
+export function summarizeLatencies(latencies: readonly number[]): LatencySummary {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.length > 0 ? sorted[sorted.length - 1]! : null,
+  };
 }
 
 /** Nearest-rank percentile of ascending-sorted samples. */

@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { primeBackendHeap, sessionOptions } from '../gateway/database/index.js';
-import { errorKind, hasErrors, percentile, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
+import { errorKind, hasErrors, summarizeLatencies, type LoadJob, type LoadResult, type LoadTarget } from './load-job.js';
 import { findWorkload, requestBody } from './workloads.js';
 import { bodyHasErrors, createKeepAliveClient } from './keep-alive-client.js';
 
@@ -143,6 +143,8 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   const { target } = job;
   const sender = target.kind === 'graphql' ? graphqlSender(job, target) : target.kind === 'sql' ? sqlSender(target) : sqlConnectSender(job, target);
   const latencies: number[] = [];
+  const firstLatencies: number[] = [];
+  const laterLatencies: number[] = [];
   const errorKinds: Record<string, number> = {};
   let errors = 0;
   let warmupErrors = 0;
@@ -152,6 +154,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   const measureFrom = startedAt + job.warmupMs;
   const endAt = measureFrom + job.durationMs;
   const loop = async (): Promise<void> => {
+    let first = true;
     while (performance.now() < endAt) {
       const i = next++;
       const begin = performance.now();
@@ -168,13 +171,16 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       if (end < measureFrom) {
         if (!ok) warmupErrors++;
       } else if (end <= endAt) {
-        if (ok) latencies.push(end - begin);
-        else {
+        if (ok) {
+          latencies.push(end - begin);
+          (first ? firstLatencies : laterLatencies).push(end - begin);
+        } else {
           errors++;
           const kind = errorKind(failure);
           errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
         }
       }
+      first = false;
     }
   };
   try {
@@ -182,17 +188,19 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   } finally {
     await sender.close();
   }
-  const sorted = Float64Array.from(latencies).sort();
+  const all = summarizeLatencies(latencies);
   const durationS = job.durationMs / 1000;
   return {
-    requests: sorted.length,
+    requests: all.requests,
     errors,
     warmupErrors,
     durationS,
-    requestsPerSecond: sorted.length / durationS,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.length > 0 ? sorted[sorted.length - 1]! : null,
+    requestsPerSecond: all.requests / durationS,
+    p50Ms: all.p50Ms,
+    p99Ms: all.p99Ms,
+    maxMs: all.maxMs,
+    firstRequests: summarizeLatencies(firstLatencies),
+    laterRequests: summarizeLatencies(laterLatencies),
     errorKinds,
     ...(firstError === undefined ? {} : { firstError }),
   };
