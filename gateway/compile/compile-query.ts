@@ -66,7 +66,9 @@ export function compileQuery(plan: QueryPlan): CompiledQuery | null {
   const only = fields.length === 1 ? fields[0]! : null;
   // Each answer leaves as its json value, not cast to text: the cast would copy the whole answer
   // once more inside Postgres. The bytes on the wire are the same, and Sluice reads them as bytes.
-  const output = (json: Sql) => sql`(${json}) AS ${ident('0')}, ${timing}`;
+  // The columns are read in binary format, whose bytes are the text only for json and text: the
+  // `::json` states the type the answers already have, and costs nothing then.
+  const output = (json: Sql) => sql`(${json})::json AS ${ident('0')}, ${timing}`;
   if (only?.kind === 'select') {
     const rows = compileFieldRows(only.rows, null, only.fields, context);
     return { ...compileSql(compileListStatement(only.fields, rows, context, output)), sqlFields, timingColumn };
@@ -74,7 +76,7 @@ export function compileQuery(plan: QueryPlan): CompiledQuery | null {
   if (only?.kind === 'aggregate') {
     return { ...compileSql(compileAggregateSelect(only.aggregate, null, context, output)), sqlFields, timingColumn };
   }
-  const columns = fields.map((field, i) => sql`(${compileRootField(field, context)}) AS ${ident(String(i))}`);
+  const columns = fields.map((field, i) => sql`(${compileRootField(field, context)})::json AS ${ident(String(i))}`);
   const { text, params } = compileSql(sql`SELECT ${join([...columns, timing])}`);
   return { text, params, sqlFields, timingColumn };
 }

@@ -33,7 +33,9 @@ export class ByteRowsClient extends pg.Client {
   }
 
   /**
-   * Runs a named prepared statement; its first row, each column as bytes (null for SQL NULL).
+   * Runs a named prepared statement; its first row, each column as bytes (null for SQL NULL) in
+   * Postgres's binary format: for `json` and `text` columns, which Sluice's reads select, that is
+   * their text.
    * Statements of reads sharing this connection (admission's `connectRead`) are issued in the
    * same run of the microtask queue: holding the socket's writes until the next tick sends them
    * in one write, so Sluice and Postgres each make one system call for all of them.

@@ -69,6 +69,14 @@ describe('ByteRowsClient (the pool client class)', () => {
     expect(emitted.map((value) => typeof value)).toEqual(['string', 'object', 'string', 'string']);
   });
 
+  it('reads the columns in binary format, which for json and text is their text', async () => {
+    const row = await queryRowBytes(setup.client, 'sluice_test_binary', `SELECT '{"ü": [1, 2]}'::json, 'Ångström'::text, 1::int4`, []);
+    expect(row[0]!.toString('utf8')).toBe('{"ü": [1, 2]}');
+    expect(row[1]!.toString('utf8')).toBe('Ångström');
+    // An int4 in binary: four bytes, big-endian (its text would be the one byte "1").
+    expect([...row[2]!]).toEqual([0, 0, 0, 1]);
+  });
+
   it('stays usable after a statement fails while reading bytes', async () => {
     await expect(queryRowBytes(setup.client, 'sluice_test_fail', `SELECT 1 / $1::int`, [0])).rejects.toMatchObject({ code: '22012' });
     const after = await setup.client.query<{ t: string }>(`SELECT 'ok' AS t`);

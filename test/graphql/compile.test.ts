@@ -96,7 +96,7 @@ describe('compileQuery', () => {
     // Keys that are the schema's field names name the columns of a LATERAL record, and the
     // query's only list is the statement's own SELECT.
     expect(compiled.text).toBe(
-      'SELECT (coalesce(json_agg("_1".*), \'[]\'::json)) AS "0", ' +
+      'SELECT (coalesce(json_agg("_1".*), \'[]\'::json))::json AS "0", ' +
         `${timingColumnSql(1)} ` +
         'FROM (SELECT "_0"."id", "_0"."name" FROM "public"."author" AS "_0") AS "_0" ' +
         'CROSS JOIN LATERAL (SELECT "_0"."id" AS "id", "_0"."name" AS "name") AS "_1"',
@@ -147,7 +147,7 @@ describe('compileQuery', () => {
   it('selects the fields themselves in the rows subquery when all are columns of a small page, and orders by them there', async () => {
     const root = compile('{ author(order_by: {name: desc}, limit: 2) { __typename id name } }');
     expect(root.text).toBe(
-      'SELECT (coalesce(json_agg("_0".* ORDER BY "_0"."name" DESC NULLS FIRST), \'[]\'::json)) AS "0", ' +
+      'SELECT (coalesce(json_agg("_0".* ORDER BY "_0"."name" DESC NULLS FIRST), \'[]\'::json))::json AS "0", ' +
         `${timingColumnSql(1)} ` +
         'FROM (SELECT ($1)::"pg_catalog"."text" AS "__typename", "_0"."id" AS "id", "_0"."name" AS "name" FROM "public"."author" AS "_0" ' +
         'ORDER BY "_0"."name" DESC NULLS FIRST LIMIT ($2)::"pg_catalog"."int4") AS "_0"',
