@@ -142,7 +142,6 @@ function sqlSender(target: SqlTarget): { send: Send; close(): Promise<void> } {
 async function runJob(job: LoadJob): Promise<LoadResult> {
   const { target } = job;
   const sender = target.kind === 'graphql' ? graphqlSender(job, target) : target.kind === 'sql' ? sqlSender(target) : sqlConnectSender(job, target);
-  const latencies: number[] = [];
   const firstLatencies: number[] = [];
   const laterLatencies: number[] = [];
   const errorKinds: Record<string, number> = {};
@@ -171,10 +170,8 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       if (end < measureFrom) {
         if (!ok) warmupErrors++;
       } else if (end <= endAt) {
-        if (ok) {
-          latencies.push(end - begin);
-          (first ? firstLatencies : laterLatencies).push(end - begin);
-        } else {
+        if (ok) (first ? firstLatencies : laterLatencies).push(end - begin);
+        else {
           errors++;
           const kind = errorKind(failure);
           errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
@@ -188,7 +185,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   } finally {
     await sender.close();
   }
-  const all = summarizeLatencies(latencies);
+  const all = summarizeLatencies([...firstLatencies, ...laterLatencies]);
   const durationS = job.durationMs / 1000;
   return {
     requests: all.requests,
