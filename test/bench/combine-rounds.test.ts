@@ -125,6 +125,7 @@ describe('the report over rounds', () => {
     expect(line).toContain('| 1.50× (1.40×–1.70×) | 75 % (70 %–85 %) |');
     expect(report).toMatch(/\| throughput ≥ 1\.5× PostGraphile on every read workload \| met \| aggregate 1\.50× \|/);
     expect(report).toContain('ran 3 times on each side');
+    expect(report).not.toContain('One round per side');
   });
 
   it('misses the target when the median ratio is under it, whatever the best round', () => {
@@ -137,9 +138,11 @@ describe('the report over rounds', () => {
     expect(report).toMatch(/\| throughput ≥ 1\.5× PostGraphile on every read workload \| \*\*not met\*\* \(1 of 1\) \| aggregate 1\.45× \(floor 2\.00×\) ✗ \|/);
   });
 
-  it('shows a single round without a range or a rounds line', () => {
+  it('shows a single round without a range or a rounds line, and says its verdicts want more rounds', () => {
     const report = formatReport(machine, [row([run(1500, 20)], [run(1000, 40)], [run(2000, 10)])], new Map([['aggregate', 'an aggregate']]));
     expect(report).toContain('| 1.50× | 75 % |');
     expect(report).not.toContain('Rounds:');
+    const targets = report.slice(report.indexOf('Targets (issue 7'));
+    expect(targets).toMatch(/soak-latest\.md`\) \| \|\n\nOne round per side: .*Judge the targets on `BENCH_ROUNDS=3`/);
   });
 });
