@@ -28,21 +28,27 @@ export type RequestReporter = (report: RequestReport) => void;
  * everything yoga answers; any path that answers without yoga calls it the same way.
  */
 export function createRequestReporter(logger: Logger, metrics: GatewayMetrics): RequestReporter {
+  // The line is built below from these fields only, none of them a secret, so it skips the
+  // logger's redaction pass: that pass cost about 12 µs a line, more than writing the line, on
+  // every request. Same destination and format; `logger`'s level, read on each request, decides.
+  const requestLog = logger.child({}, { level: 'info', redact: [] });
   return (report) => {
-    logger.info(
-      {
-        requestId: report.requestId,
-        method: report.method,
-        path: report.path,
-        role: report.role,
-        operationType: report.operationType,
-        operationName: report.operationName,
-        status: report.status,
-        durationMs: Math.round(report.durationMs * 100) / 100,
-        ...(report.fastPath ? { fastPath: true } : {}),
-      },
-      'request',
-    );
+    if (logger.isLevelEnabled('info')) {
+      requestLog.info(
+        {
+          requestId: report.requestId,
+          method: report.method,
+          path: report.path,
+          role: report.role,
+          operationType: report.operationType,
+          operationName: report.operationName,
+          status: report.status,
+          durationMs: Math.round(report.durationMs * 100) / 100,
+          ...(report.fastPath ? { fastPath: true } : {}),
+        },
+        'request',
+      );
+    }
     if (report.operationType === undefined) return;
     metrics.recordRequest({
       operationType: report.operationType,
