@@ -1,17 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureLog } from '../support/capture-log.js';
 import { createLogger, redactUrl } from '../../gateway/logging/index.js';
-
-function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) };
-}
 
 describe('redactUrl', () => {
   it('hides the password and keeps host, port and database', () => {
@@ -30,7 +19,7 @@ describe('redactUrl', () => {
 
 describe('createLogger', () => {
   it('writes JSON lines at the configured level', () => {
-    const { stream, lines } = capture();
+    const { stream, lines } = captureLog();
     const logger = createLogger('warn', stream);
     logger.info('hidden');
     logger.warn({ table: 'album' }, 'shown');
@@ -38,7 +27,7 @@ describe('createLogger', () => {
   });
 
   it('redacts admin secrets, authorization headers, passwords and database URL passwords', () => {
-    const { stream, lines } = capture();
+    const { stream, lines } = captureLog();
     const logger = createLogger('info', stream);
     logger.info(
       {

@@ -3,23 +3,11 @@
  * fixed and hold no secret), but to the same stream, in the same format, and only while the
  * gateway's logger has `info` enabled, whatever its level was when the reporter was made.
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureLog } from '../support/capture-log.js';
 import { createRequestReporter, type RequestReport } from '../../gateway/http/report-request.js';
 import { createLogger } from '../../gateway/logging/index.js';
 import type { GatewayMetrics, RequestSample } from '../../gateway/metrics/index.js';
-
-function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  const lines = () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { stream, lines };
-}
 
 function recorder(): GatewayMetrics & { samples: RequestSample[] } {
   const samples: RequestSample[] = [];
@@ -41,7 +29,7 @@ const report: RequestReport = {
 
 describe('createRequestReporter', () => {
   it('writes the request line in the logger format and counts the request', () => {
-    const { stream, lines } = capture();
+    const { stream, lines } = captureLog();
     const metrics = recorder();
     createRequestReporter(createLogger('info', stream), metrics)(report);
     expect(lines()).toEqual([
@@ -65,7 +53,7 @@ describe('createRequestReporter', () => {
   });
 
   it("follows the logger's level as it changes", () => {
-    const { stream, lines } = capture();
+    const { stream, lines } = captureLog();
     const logger = createLogger('warn', stream);
     const reportRequest = createRequestReporter(logger, recorder());
     reportRequest(report);
@@ -78,7 +66,7 @@ describe('createRequestReporter', () => {
   });
 
   it('leaves the logger redacting its other lines', () => {
-    const { stream, lines } = capture();
+    const { stream, lines } = captureLog();
     const logger = createLogger('info', stream);
     createRequestReporter(logger, recorder())(report);
     logger.info({ password: 'hunter2', databaseUrl: 'postgres://app:hunter2@db/shop' }, 'config');
